@@ -1,0 +1,78 @@
+"""Engines and sessions for the app database (SQLite embedded default, PostgreSQL in production)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from seology_pipeline.settings import SettingsError, database_url, normalise_database_url
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database named by ``SEOLOGY_DATABASE_URL`` cannot be reached."""
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default: the ``SEOLOGY_DATABASE_URL`` setting).
+
+    SQLite gets foreign keys on, WAL and a busy timeout, and its folder is created;
+    PostgreSQL gets pre-ping so connections dropped by the server are replaced.
+    """
+    url = normalise_database_url(url) if url else database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise :class:`DatabaseUnavailableError`, one clear line, if the database is unreachable."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailableError(
+            f"cannot reach the database at {engine.url.render_as_string(hide_password=True)} "
+            f"({reason}); check SEOLOGY_DATABASE_URL and that the server is running"
+        ) from None
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded objects usable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error."""
+    with session_factory(engine).begin() as session:
+        yield session
+
+
+__all__ = [
+    "DatabaseUnavailableError",
+    "SettingsError",
+    "check_connection",
+    "make_engine",
+    "session_factory",
+    "session_scope",
+]

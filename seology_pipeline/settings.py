@@ -1,0 +1,57 @@
+"""Project-wide settings read from the environment (``SEOLOGY_*``), with embedded defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message names the setting and the fix."""
+
+
+def data_dir() -> Path:
+    """Folder for embedded state (SQLite database, local DAGSTER_HOME, reports).
+
+    ``SEOLOGY_DATA_DIR``, default ``.data`` under the project root.
+    """
+    raw = os.environ.get("SEOLOGY_DATA_DIR", "").strip()
+    path = Path(raw).expanduser() if raw else PROJECT_ROOT / ".data"
+    return path.resolve()
+
+
+def database_url() -> str:
+    """The app database URL: ``SEOLOGY_DATABASE_URL``, default a SQLite file in the data folder.
+
+    ``postgresql://`` URLs are routed to the psycopg 3 driver. Raises :class:`SettingsError` for a
+    value SQLAlchemy cannot parse or a backend we do not support.
+    """
+    raw = os.environ.get("SEOLOGY_DATABASE_URL", "").strip()
+    if not raw:
+        return f"sqlite:///{data_dir() / 'seology.db'}"
+    return normalise_database_url(raw)
+
+
+def normalise_database_url(raw: str) -> str:
+    """Validate a database URL and pick our driver for PostgreSQL."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise SettingsError(
+            "SEOLOGY_DATABASE_URL is not a database URL; use e.g. "
+            "postgresql://user@127.0.0.1:5432/seology or sqlite:////abs/path/seology.db"
+        ) from None
+    backend = url.drivername.split("+")[0]
+    if backend in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    elif backend != "sqlite":
+        raise SettingsError(
+            f"SEOLOGY_DATABASE_URL uses the unsupported backend {backend!r}; "
+            "use postgresql:// or sqlite:///"
+        )
+    return url.render_as_string(hide_password=False)
