@@ -1,11 +1,7 @@
-"""The code location: one ``Definitions`` that merges the definitions of each area."""
+"""The code location: one ``Definitions`` merging the definitions of each area (``defs/``)."""
 
 import dagster as dg
 
-from seology_pipeline.defs.resources import DatabaseResource
+from seology_pipeline.defs import core
 
-# The database resource reads SEOLOGY_DATABASE_URL itself when first used, so the URL (which
-# may carry a password) never enters Dagster's run config or the UI.
-core = dg.Definitions(resources={"database": DatabaseResource()})
-
-defs = dg.Definitions.merge(core)
+defs = dg.Definitions.merge(core.defs)
