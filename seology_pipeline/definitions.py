@@ -2,6 +2,6 @@
 
 import dagster as dg
 
-from seology_pipeline.defs import core
+from seology_pipeline.defs import core, maintenance
 
-defs = dg.Definitions.merge(core.defs)
+defs = dg.Definitions.merge(core.defs, maintenance.defs)

@@ -1,0 +1,1 @@
+"""Scheduled upkeep: daily cleanup of old rows and Dagster runs, monthly usage reset."""

@@ -1,0 +1,254 @@
+"""Scheduled upkeep: the ``cleanup`` job (daily) and the ``usage_reset`` job (monthly).
+
+Both run in-process (a process per step costs ~40 s here), on schedules in the
+``SEOLOGY_SCHEDULE_TIMEZONE`` zone that are on by default and skip a tick while a run of the same
+job is still queued or in progress. The work itself is in :mod:`seology_pipeline.maintenance`.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import dagster as dg
+from dagster._core.storage.event_log.schema import (
+    AssetEventTagsTable,
+    ConcurrencySlotsTable,
+    PendingStepsTable,
+    SqlEventLogStorageTable,
+)
+from dagster._core.storage.runs.schema import RunsTable
+from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
+from pydantic import Field, field_validator
+from sqlalchemy import select, union
+
+from seology_pipeline.defs.resources import DatabaseResource
+from seology_pipeline.maintenance.cleanup import CleanupPolicy, clean_up
+from seology_pipeline.maintenance.timing import month_in, parse_month, schedule_timezone
+from seology_pipeline.maintenance.usage import reset_usage
+
+COMPLETED_STATUSES = (
+    dg.DagsterRunStatus.SUCCESS,
+    dg.DagsterRunStatus.FAILURE,
+    dg.DagsterRunStatus.CANCELED,
+)
+BUSY_STATUSES = (
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.SUSPENDED,
+    dg.DagsterRunStatus.CANCELING,
+)
+# The bulk run deletion below mirrors DagsterInstance.delete_run of this release (read from its
+# source); seology_pipeline_tests/maintenance/test_runs.py checks it against the installed one.
+BULK_DELETE_VERIFIED_VERSION = "1.13.27"
+ASSET_EVENT_TYPES = (
+    dg.DagsterEventType.ASSET_MATERIALIZATION.value,
+    dg.DagsterEventType.ASSET_OBSERVATION.value,
+)
+
+
+class InstanceRunStore:
+    """The Dagster instance's run history as a :class:`~seology_pipeline.maintenance.RunStore`.
+
+    ``delete_run`` one by one opens several connections a run (~0.05–0.15 s a run on PostgreSQL),
+    so on a PostgreSQL instance of the verified Dagster release a batch goes in three statements
+    instead; any other instance uses the public ``delete_run``.
+    """
+
+    def __init__(self, instance: dg.DagsterInstance) -> None:
+        self._instance = instance
+
+    @staticmethod
+    def _completed(finished_before: datetime) -> dg.RunsFilter:
+        return dg.RunsFilter(statuses=list(COMPLETED_STATUSES), updated_before=finished_before)
+
+    def count_completed(self, finished_before: datetime) -> int:
+        return self._instance.get_runs_count(self._completed(finished_before))
+
+    def completed_run_ids(self, finished_before: datetime, limit: int) -> Sequence[str]:
+        return self._instance.get_run_ids(self._completed(finished_before), limit=limit)
+
+    @property
+    def bulk_delete_supported(self) -> bool:
+        return (
+            dg.__version__ == BULK_DELETE_VERIFIED_VERSION
+            and isinstance(self._instance.run_storage, PostgresRunStorage)
+            and isinstance(self._instance.event_log_storage, PostgresEventLogStorage)
+        )
+
+    def delete_runs(self, run_ids: Sequence[str]) -> None:
+        if not self.bulk_delete_supported:
+            for run_id in run_ids:
+                self._instance.delete_run(run_id)
+            return
+        events: Any = self._instance.event_log_storage
+        event_ids = select(SqlEventLogStorageTable.c.id).where(
+            SqlEventLogStorageTable.c.run_id.in_(run_ids),
+            SqlEventLogStorageTable.c.dagster_event_type.in_(ASSET_EVENT_TYPES),
+        )
+        # Autocommit connections: each statement is its own short transaction. Events go first,
+        # so an interruption leaves runs without events (deleted next time), never orphan events.
+        with events.index_connection() as connection:
+            connection.execute(
+                AssetEventTagsTable.delete().where(AssetEventTagsTable.c.event_id.in_(event_ids))
+            )
+            connection.execute(
+                SqlEventLogStorageTable.delete().where(
+                    SqlEventLogStorageTable.c.run_id.in_(run_ids)
+                )
+            )
+            holders = (
+                connection.execute(
+                    union(
+                        select(ConcurrencySlotsTable.c.run_id).where(
+                            ConcurrencySlotsTable.c.run_id.in_(run_ids)
+                        ),
+                        select(PendingStepsTable.c.run_id).where(
+                            PendingStepsTable.c.run_id.in_(run_ids)
+                        ),
+                    )
+                )
+                .scalars()
+                .all()
+                if events.supports_global_concurrency_limits
+                else []
+            )
+        for run_id in holders:
+            events.free_concurrency_slots_for_run(run_id)
+        run_storage: Any = self._instance.run_storage
+        with run_storage.connect() as connection:  # run tags go with their run (ON DELETE CASCADE)
+            connection.execute(RunsTable.delete().where(RunsTable.c.run_id.in_(run_ids)))
+
+
+class CleanupConfig(dg.Config):
+    """What the cleanup removes; launch with ``dry_run: true`` to count without deleting."""
+
+    days_old: int = Field(
+        default=90, ge=1, description="Rollbacks expired and read notifications older than this."
+    )
+    completed_runs_days: int = Field(
+        default=30, ge=1, description="Finished Dagster runs (with event logs) older than this."
+    )
+    audit_log_days: int = Field(default=365, ge=1, description="Audit logs older than this.")
+    dry_run: bool = Field(default=False, description="Count what would go; delete nothing.")
+
+
+class UsageResetConfig(dg.Config):
+    """The month to reset; empty means the current month in the schedule timezone."""
+
+    month: str | None = Field(default=None, description="YYYY-MM, e.g. 2026-03.")
+
+    @field_validator("month")
+    @classmethod
+    def _valid_month(cls, value: str | None) -> str | None:
+        return None if value is None else parse_month(value)
+
+
+@dg.op(name="clean_up")
+def clean_up_op(
+    context: dg.OpExecutionContext, config: CleanupConfig, database: DatabaseResource
+) -> dg.Output[dict[str, Any]]:
+    """Delete old rollbacks, notifications, audit logs and finished Dagster runs."""
+    policy = CleanupPolicy(
+        days_old=config.days_old,
+        completed_runs_days=config.completed_runs_days,
+        audit_log_days=config.audit_log_days,
+        dry_run=config.dry_run,
+    )
+    report = clean_up(
+        database.engine, InstanceRunStore(context.instance), policy, run_id=context.run_id
+    )
+    result = report.as_result()
+    context.log.info(f"cleanup: {result}")
+    return dg.Output(result, metadata=result)
+
+
+@dg.op(name="reset_usage")
+def reset_usage_op(
+    context: dg.OpExecutionContext, config: UsageResetConfig, database: DatabaseResource
+) -> dg.Output[dict[str, Any]]:
+    """Create or zero this month's usage record of every user with an active subscription."""
+    month = config.month or month_in(datetime.now(UTC), schedule_timezone())
+    result = {
+        "month": month,
+        "usersReset": reset_usage(database.engine, month, run_id=context.run_id),
+    }
+    context.log.info(f"usage reset: {result}")
+    return dg.Output(result, metadata=result)
+
+
+@dg.job(executor_def=dg.in_process_executor)
+def cleanup() -> None:
+    """Daily upkeep of the app database and of Dagster's own run history."""
+    clean_up_op()
+
+
+@dg.job(executor_def=dg.in_process_executor)
+def usage_reset() -> None:
+    """Monthly reset of usage counters for subscribed users."""
+    reset_usage_op()
+
+
+def _busy(context: dg.ScheduleEvaluationContext, job_name: str) -> dg.SkipReason | None:
+    """A skip reason while a run of ``job_name`` is still queued or in progress."""
+    busy = context.instance.get_runs_count(
+        dg.RunsFilter(job_name=job_name, statuses=list(BUSY_STATUSES))
+    )
+    if busy:
+        return dg.SkipReason(f"{busy} run(s) of {job_name} still queued or in progress")
+    return None
+
+
+def _tick_time(context: dg.ScheduleEvaluationContext) -> datetime:
+    tick = context.scheduled_execution_time or datetime.now(UTC)
+    return tick if tick.tzinfo else tick.replace(tzinfo=UTC)
+
+
+def cleanup_schedule(timezone: str) -> dg.ScheduleDefinition:
+    """``cleanup`` every day at 00:00 in ``timezone``."""
+
+    @dg.schedule(
+        name="cleanup_daily",
+        job=cleanup,
+        cron_schedule="0 0 * * *",
+        execution_timezone=timezone,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+    def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        skip = _busy(context, cleanup.name)
+        return skip or dg.RunRequest(run_key=_tick_time(context).isoformat())
+
+    return _schedule
+
+
+def usage_reset_schedule(timezone: str) -> dg.ScheduleDefinition:
+    """``usage_reset`` on the 1st of each month at 00:00 in ``timezone``, for that month."""
+
+    @dg.schedule(
+        name="usage_reset_monthly",
+        job=usage_reset,
+        cron_schedule="0 0 1 * *",
+        execution_timezone=timezone,
+        default_status=dg.DefaultScheduleStatus.RUNNING,
+    )
+    def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+        skip = _busy(context, usage_reset.name)
+        if skip:
+            return skip
+        tick = _tick_time(context)
+        month = month_in(tick, timezone)
+        return dg.RunRequest(
+            run_key=tick.isoformat(),
+            run_config=dg.RunConfig(ops={"reset_usage": UsageResetConfig(month=month)}),
+            tags={"seology/month": month},
+        )
+
+    return _schedule
+
+
+SCHEDULE_TIMEZONE = schedule_timezone()
+
+defs = dg.Definitions(
+    jobs=[cleanup, usage_reset],
+    schedules=[cleanup_schedule(SCHEDULE_TIMEZONE), usage_reset_schedule(SCHEDULE_TIMEZONE)],
+)

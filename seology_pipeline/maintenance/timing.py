@@ -1,0 +1,44 @@
+"""Schedule timezone setting and ``YYYY-MM`` month keys for the upkeep jobs."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from seology_pipeline.settings import SettingsError
+
+TIMEZONE_SETTING = "SEOLOGY_SCHEDULE_TIMEZONE"
+MONTH_PATTERN = re.compile(r"(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])")
+
+
+def schedule_timezone() -> str:
+    """The IANA timezone the upkeep schedules run in: ``SEOLOGY_SCHEDULE_TIMEZONE``, default UTC.
+
+    Raises :class:`SettingsError` naming the setting when the zone is unknown.
+    """
+    name = os.environ.get(TIMEZONE_SETTING, "").strip() or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"{TIMEZONE_SETTING}={name!r} is not a known IANA timezone; "
+            "use e.g. UTC or Europe/Berlin"
+        ) from None
+    return name
+
+
+def parse_month(value: str) -> str:
+    """Validate a ``YYYY-MM`` month key (year 2000 or later) and return it."""
+    match = MONTH_PATTERN.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None or int(match["year"]) < 2000:
+        raise ValueError(f"month must be YYYY-MM (e.g. 2026-03), got {value!r}")
+    return match.group(0)
+
+
+def month_in(moment: datetime, timezone: str) -> str:
+    """The ``YYYY-MM`` month of an aware ``moment`` as seen in ``timezone``."""
+    if moment.tzinfo is None:
+        raise ValueError("month_in needs a timezone-aware datetime")
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m")

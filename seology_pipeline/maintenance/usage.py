@@ -1,0 +1,50 @@
+"""Monthly usage reset: every entitled user starts the month at zero."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from seology_pipeline.accounts import COUNTERS, ENTITLED_STATUSES
+from seology_pipeline.activity import record_audit
+from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.models import Subscription, UsageRecord, utcnow
+from seology_pipeline.maintenance.timing import parse_month
+
+
+def reset_usage(
+    engine: Engine, month: str, *, now: datetime | None = None, run_id: str | None = None
+) -> int:
+    """Create or zero ``month``'s usage record of every user with an active or trialing plan.
+
+    One ``INSERT … SELECT … ON CONFLICT (user_id, month) DO UPDATE`` (SQLite and PostgreSQL), so
+    a second run gives the same rows; other months and unentitled users are untouched. Records an
+    audit entry ``usage.reset`` in the same transaction. Returns the number of users reset.
+    """
+    month = parse_month(month)
+    now = now or utcnow()
+    entitled_users = (
+        select(
+            Subscription.user_id,
+            literal(month).label("month"),
+            *(literal(0).label(name) for name in COUNTERS),
+            literal(now, UsageRecord.updated_at.type).label("updated_at"),
+        )
+        .where(Subscription.status.in_(ENTITLED_STATUSES))
+        .distinct()
+    )
+    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(UsageRecord).from_select(
+        ["user_id", "month", *COUNTERS, "updated_at"], entitled_users
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[UsageRecord.user_id, UsageRecord.month],
+        set_={name: 0 for name in COUNTERS} | {"updated_at": statement.excluded.updated_at},
+    )
+    with session_scope(engine) as session:
+        users_reset = session.execute(statement).rowcount
+        record_audit(session, "usage.reset", run_id=run_id, month=month, usersReset=users_reset)
+    return users_reset
