@@ -1,0 +1,60 @@
+"""``seology instance`` and ``seology dev``: the embedded Dagster instance."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+import dagster as dg
+
+from seology_pipeline.instance import apply_pool_limits, dagster_home, write_embedded_instance
+from seology_pipeline.settings import PROJECT_ROOT
+
+
+@click.group()
+def instance() -> None:
+    """The Dagster instance (DAGSTER_HOME)."""
+
+
+def init_instance() -> str:
+    """Write the embedded instance config if needed and apply the pool limits; returns the home."""
+    home = dagster_home()
+    if not (home / "dagster.yaml").exists() or os.environ.get("DAGSTER_HOME") is None:
+        write_embedded_instance(home)
+    with dg.DagsterInstance.from_config(str(home)) as dagster_instance:
+        apply_pool_limits(dagster_instance)
+    return str(home)
+
+
+@instance.command("init")
+def init_command() -> None:
+    """Create the embedded SQLite instance (if DAGSTER_HOME has none) and set pool limits."""
+    home = init_instance()
+    click.echo(f"Dagster instance ready at {home}")
+
+
+@click.command()
+@click.option("--port", default=3000, show_default=True, help="Port of the Dagster UI.")
+def dev(port: int) -> None:
+    """Run the Dagster UI and daemon on the embedded instance (http://127.0.0.1:PORT)."""
+    home = init_instance()
+    env = os.environ | {"DAGSTER_HOME": home}
+    command = [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-p", str(port)]
+    click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home}); Ctrl-C stops it")
+    raise SystemExit(subprocess.call(command, cwd=PROJECT_ROOT, env=env))
+
+
+@click.command()
+def demo() -> None:
+    """Set up the embedded database and Dagster instance (the crawl pipeline comes next)."""
+    from seology_pipeline.db.engine import check_connection, make_engine
+    from seology_pipeline.db.migrate import upgrade
+
+    engine = make_engine()
+    check_connection(engine)
+    upgrade(engine)
+    home = init_instance()
+    click.echo(f"App database and Dagster instance ready ({home}).")
+    click.echo("The crawl pipeline is not wired yet: nothing to run end to end so far.")

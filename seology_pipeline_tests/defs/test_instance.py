@@ -1,0 +1,70 @@
+"""The production (PostgreSQL) and embedded (SQLite) instance configs load into real instances."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from seology_pipeline.instance import (
+    PRODUCTION_CONFIG,
+    apply_pool_limits,
+    dagster_home,
+    pool_limits,
+    write_embedded_instance,
+)
+from seology_pipeline.settings import SettingsError
+from seology_pipeline_tests.databases import temporary_pg_database
+
+
+def _assert_shared_limits(instance: dg.DagsterInstance) -> None:
+    run_queue = instance.get_concurrency_config().run_queue_config
+    assert run_queue.max_concurrent_runs == 4
+    [site_limit] = run_queue.tag_concurrency_limits
+    assert site_limit == {
+        "key": "dagster/partition",
+        "value": {"applyLimitPerUniqueValue": True},
+        "limit": 1,
+    }
+    assert instance.get_concurrency_config().pool_config.default_pool_limit == 2
+    assert instance.run_monitoring_enabled
+    assert instance.run_monitoring_max_runtime_seconds == 14400
+    assert instance.run_retries_enabled and instance.run_retries_max_retries == 2
+    limits = apply_pool_limits(instance)
+    assert limits == {"browser": 2, "claude": 4}
+    assert instance.event_log_storage.get_concurrency_info("browser").slot_count == 2
+    assert instance.event_log_storage.get_concurrency_info("claude").slot_count == 4
+
+
+def test_production_instance_uses_postgres_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(PRODUCTION_CONFIG, tmp_path / "dagster.yaml")
+    with temporary_pg_database("dagster_test") as url:
+        monkeypatch.setenv("DAGSTER_PG_URL", url)
+        with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+            assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+            _assert_shared_limits(instance)
+
+
+def test_embedded_instance_uses_sqlite_with_the_same_limits(tmp_path: Path) -> None:
+    home = write_embedded_instance(tmp_path / "home")
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert type(instance.run_storage).__name__ == "SqliteRunStorage"
+        assert str(home) in str(instance.run_storage._conn_string)
+        _assert_shared_limits(instance)
+
+
+def test_dagster_home_must_be_absolute(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", "relative/home")
+    with pytest.raises(SettingsError, match="absolute"):
+        dagster_home()
+
+
+@pytest.mark.parametrize("value", ["zero", "0", "101"])
+def test_bad_pool_limits_are_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SEOLOGY_CLAUDE_POOL_LIMIT", value)
+    with pytest.raises(SettingsError, match="SEOLOGY_CLAUDE_POOL_LIMIT"):
+        pool_limits()
