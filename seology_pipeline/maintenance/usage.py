@@ -43,8 +43,8 @@ def reset_usage(
     statement = statement.on_conflict_do_update(
         index_elements=[UsageRecord.user_id, UsageRecord.month],
         set_={name: 0 for name in COUNTERS} | {"updated_at": statement.excluded.updated_at},
-    )
+    ).returning(UsageRecord.id)  # rowcount is -1 for INSERT … SELECT with psycopg
     with session_scope(engine) as session:
-        users_reset = session.execute(statement).rowcount
+        users_reset = len(session.execute(statement).all())
         record_audit(session, "usage.reset", run_id=run_id, month=month, usersReset=users_reset)
     return users_reset
