@@ -1,0 +1,117 @@
+"""Internal links to errors and redirects, broken external links (pandas over the link table)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from seology_pipeline.audit.base import Category, Hit, Rule, Scope
+from seology_pipeline.audit.checks import per_page, plural, sample
+from seology_pipeline.audit.site import AuditContext
+from seology_pipeline.crawl.records import PageRecord
+from seology_pipeline.db.models import Severity
+
+
+def _links_where(ctx: AuditContext, target_mask: np.ndarray) -> pd.DataFrame:
+    """Internal links whose crawled target row satisfies ``target_mask`` (one row per link)."""
+    links = ctx.links
+    known = links[links["dst"] >= 0]
+    return known[target_mask[known["dst"].to_numpy()]]
+
+
+def _per_source(ctx: AuditContext, links: pd.DataFrame) -> Iterator[tuple[int, list[dict], int]]:
+    status = ctx.col("status")
+    limit = ctx.config.max_evidence_items
+    for src, group in links.groupby("src", sort=True):
+        unique = group.drop_duplicates("target")
+        items = [
+            {"target": t, "anchor": a[:100], "status": int(status[d])}
+            for t, a, d in zip(
+                unique["target"].head(limit),
+                unique["anchor"].head(limit),
+                unique["dst"].head(limit),
+                strict=True,
+            )
+        ]
+        yield int(src), items, len(unique)
+
+
+def _broken_internal(ctx: AuditContext) -> Iterator[Hit]:
+    status = ctx.col("status")
+    broken = _links_where(ctx, (status >= 400) & (status < 500))
+    for src, items, count in _per_source(ctx, broken):
+        first = items[0]
+        yield Hit(
+            ctx.pages[src].url,
+            f"Links to {plural(count, 'broken URL')}, e.g. {first['target']} "
+            f"({first['status']}, anchor “{first['anchor']}”).",
+            {"count": count, "links": items},
+        )
+
+
+def _links_to_redirects(ctx: AuditContext) -> Iterator[Hit]:
+    redirecting = _links_where(ctx, ctx.col("redirected"))
+    for src, items, count in _per_source(ctx, redirecting):
+        for item in items:
+            item["final_url"] = ctx.pages[ctx.by_url[item["target"]]].final_url
+        yield Hit(
+            ctx.pages[src].url,
+            f"Links to {plural(count, 'URL')} that redirect; link to the final URL instead.",
+            {"count": count, "links": items},
+        )
+
+
+def _broken_external(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
+    if not ctx.external:
+        return None
+    bad = []
+    seen = set()
+    for link in page.links:
+        if link.internal or not link.url or link.url in seen:
+            continue
+        seen.add(link.url)
+        checked = ctx.external.get(link.url)
+        if checked is not None and (checked.status is None or checked.status >= 400):
+            bad.append({"target": link.url, "anchor": link.anchor[:100], "status": checked.status})
+    if not bad:
+        return None
+    return Hit(
+        page.url,
+        f"Links to {plural(len(bad), 'broken external URL')}, e.g. {bad[0]['target']}.",
+        {"count": len(bad), "links": sample(bad, ctx)},
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "broken_internal_link",
+        Category.LINKS,
+        Severity.HIGH,
+        "Internal link to a 4xx",
+        "The page links to internal URLs that answer 4xx (source page, anchor text and target "
+        "in the evidence).",
+        _broken_internal,
+        Scope.PAGE,
+    ),
+    Rule(
+        "link_to_redirect",
+        Category.LINKS,
+        Severity.LOW,
+        "Internal link to a redirect",
+        "The page links to internal URLs that redirect.",
+        _links_to_redirects,
+        Scope.PAGE,
+    ),
+    Rule(
+        "broken_external_link",
+        Category.LINKS,
+        Severity.LOW,
+        "Broken external link",
+        "The page links to external URLs that answered 4xx/5xx or nothing (only when the crawl "
+        "checked external links).",
+        per_page(_broken_external),
+        Scope.PAGE,
+    ),
+)
