@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import pytest
+
+from seology_pipeline.analysis.settings import AnalysisMode, AnalysisSettings
+from seology_pipeline.settings import SettingsError
+from seology_pipeline_tests.analysis.conftest import API_KEY
+
+
+def test_defaults_without_a_key_run_the_rule_based_analyst() -> None:
+    settings = AnalysisSettings.from_env({})
+    assert settings.mode is AnalysisMode.AUTO
+    assert settings.analyst == "offline"
+    assert settings.model.startswith("claude-sonnet")
+    assert settings.api_key is None
+
+
+def test_from_env_reads_every_variable() -> None:
+    settings = AnalysisSettings.from_env(
+        {
+            "SEOLOGY_ANALYSIS_MODE": "claude",
+            "SEOLOGY_CLAUDE_MODEL": "claude-haiku-4-5",
+            "ANTHROPIC_API_KEY": API_KEY,
+            "ANTHROPIC_BASE_URL": "http://127.0.0.1:8080/",
+            "SEOLOGY_CLAUDE_TIMEOUT": "30",
+            "SEOLOGY_CLAUDE_MAX_RETRIES": "0",
+            "SEOLOGY_CLAUDE_MAX_OUTPUT_TOKENS": "2000",
+            "SEOLOGY_ANALYSIS_INPUT_TOKEN_BUDGET": "5000",
+            "SEOLOGY_ANALYSIS_EXAMPLES_PER_GROUP": "1",
+            "SEOLOGY_CLAUDE_COUNT_TOKENS": "false",
+            "SEOLOGY_CLAUDE_PRICES": '{"claude-haiku-4-5": {"input": 2, "output": 10, '
+            '"cache_write": 2.5, "cache_read": 0.2}}',
+        }
+    )
+    assert settings.analyst == "claude"
+    assert settings.model == "claude-haiku-4-5"
+    assert settings.api_key is not None and settings.api_key.get_secret_value() == API_KEY
+    assert settings.base_url == "http://127.0.0.1:8080"
+    assert (settings.timeout_seconds, settings.max_retries) == (30, 0)
+    assert (settings.max_output_tokens, settings.input_token_budget) == (2000, 5000)
+    assert settings.examples_per_group == 1 and settings.count_tokens is False
+    assert settings.estimated_cost(1_000_000, 1_000_000, 0, 0) == 12.0
+    assert "claude-sonnet-5-5" in settings.prices  # merged over the built-in table
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SEOLOGY_ANALYSIS_MODE", "sometimes"),
+        ("SEOLOGY_CLAUDE_TIMEOUT", "-1"),
+        ("SEOLOGY_CLAUDE_MAX_RETRIES", "many"),
+        ("SEOLOGY_CLAUDE_MAX_OUTPUT_TOKENS", "10"),
+        ("SEOLOGY_ANALYSIS_INPUT_TOKEN_BUDGET", "999999999"),
+        ("ANTHROPIC_BASE_URL", "ftp://example.com"),
+        ("SEOLOGY_CLAUDE_PRICES", "not json"),
+        ("SEOLOGY_CLAUDE_PRICES", '{"claude-sonnet-5-5": {"input": -1}}'),
+    ],
+)
+def test_bad_values_name_the_variable(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        AnalysisSettings.from_env({variable: value, "ANTHROPIC_API_KEY": API_KEY})
+
+
+def test_a_model_without_a_price_is_refused() -> None:
+    with pytest.raises(SettingsError, match="SEOLOGY_CLAUDE_PRICES"):
+        AnalysisSettings.from_env({"SEOLOGY_CLAUDE_MODEL": "claude-unknown-9"})
+
+
+def test_claude_mode_requires_a_key() -> None:
+    with pytest.raises(SettingsError, match="ANTHROPIC_API_KEY"):
+        AnalysisSettings.from_env({"SEOLOGY_ANALYSIS_MODE": "claude", "ANTHROPIC_API_KEY": " "})
+
+
+def test_offline_and_skip_never_call_claude_even_with_a_key() -> None:
+    for mode, analyst in (("offline", "offline"), ("skip", "skip")):
+        env = {"SEOLOGY_ANALYSIS_MODE": mode, "ANTHROPIC_API_KEY": API_KEY}
+        assert AnalysisSettings.from_env(env).analyst == analyst
+
+
+def test_the_key_never_shows_in_repr_dumps_or_errors() -> None:
+    settings = AnalysisSettings.from_env({"ANTHROPIC_API_KEY": API_KEY})
+    assert API_KEY not in repr(settings)
+    assert API_KEY not in str(settings.model_dump())
+    assert API_KEY not in settings.model_dump_json()
+    with pytest.raises(SettingsError) as caught:
+        AnalysisSettings.from_env({"ANTHROPIC_API_KEY": API_KEY, "SEOLOGY_CLAUDE_TIMEOUT": "x"})
+    assert API_KEY not in str(caught.value)
