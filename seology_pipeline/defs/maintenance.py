@@ -60,7 +60,10 @@ class InstanceRunStore:
 
     @staticmethod
     def _completed(finished_before: datetime) -> dg.RunsFilter:
-        return dg.RunsFilter(statuses=list(COMPLETED_STATUSES), updated_before=finished_before)
+        # Run storage compares naive UTC timestamps and drops the zone of the bound as given.
+        return dg.RunsFilter(
+            statuses=list(COMPLETED_STATUSES), updated_before=finished_before.astimezone(UTC)
+        )
 
     def count_completed(self, finished_before: datetime) -> int:
         return self._instance.get_runs_count(self._completed(finished_before))

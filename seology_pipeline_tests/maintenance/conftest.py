@@ -11,6 +11,11 @@ from pathlib import Path
 import dagster as dg
 import psycopg
 import pytest
+from dagster._core.remote_origin import (
+    RegisteredCodeLocationOrigin,
+    RemoteJobOrigin,
+    RemoteRepositoryOrigin,
+)
 from sqlalchemy import Engine, delete
 
 from seology_pipeline.db.engine import make_engine
@@ -79,6 +84,7 @@ def dagster_instance(backend: str) -> Iterator[dg.DagsterInstance]:
                     "hostname": "127.0.0.1",
                     "port": 5432,
                     "db_name": name,
+                    "scheme": "postgresql+psycopg2",
                 }
             }
         }
@@ -100,7 +106,7 @@ def instance(shared_instance: dg.DagsterInstance) -> dg.DagsterInstance:
 
 
 EVENTS_PER_RUN = 3
-TERMINAL_EVENTS = {
+STATUS_EVENTS = {
     dg.DagsterRunStatus.SUCCESS: dg.DagsterEventType.RUN_SUCCESS,
     dg.DagsterRunStatus.FAILURE: dg.DagsterEventType.RUN_FAILURE,
     dg.DagsterRunStatus.CANCELED: dg.DagsterEventType.RUN_CANCELED,
@@ -116,16 +122,24 @@ def add_run(
     at: datetime,
     job_name: str = "crawl",
 ) -> str:
-    """Add a run of ``job_name`` that reached ``status`` at ``at``, with a few log events."""
+    """Add a run of ``job_name`` with a few log events that reached ``status`` at ``at``."""
+    origin = RemoteJobOrigin(
+        RemoteRepositoryOrigin(RegisteredCodeLocationOrigin("seology_pipeline"), "__repository__"),
+        job_name,
+    )  # queued runs must say where their job comes from
     run = instance.add_run(
         dg.DagsterRun(
-            job_name=job_name, run_id=str(uuid.uuid4()), status=dg.DagsterRunStatus.NOT_STARTED
+            job_name=job_name,
+            run_id=str(uuid.uuid4()),
+            status=dg.DagsterRunStatus.NOT_STARTED,
+            remote_job_origin=origin,
         )
     )
     for number in range(EVENTS_PER_RUN):
         instance.report_engine_event(f"step {number}", run)
     event = dg.DagsterEvent(
-        event_type_value=TERMINAL_EVENTS[status].value, job_name=job_name, message=status.value
+        event_type_value=STATUS_EVENTS[status].value, job_name=job_name, message=status.value
     )
-    instance.report_dagster_event(event, run.run_id, timestamp=at.timestamp())
+    # The run storage's own status update, so the time can lie in the past.
+    instance.run_storage.handle_run_event(run.run_id, event, update_timestamp=at)
     return run.run_id
