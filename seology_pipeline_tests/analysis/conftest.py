@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from seology_pipeline.analysis.analyst import AnalysisOutcome, analyse_site
 from seology_pipeline.analysis.claude_api import make_client
 from seology_pipeline.analysis.settings import AnalysisSettings
 from seology_pipeline.db.engine import session_factory
@@ -233,3 +234,17 @@ def claude_settings(**overrides: Any) -> AnalysisSettings:
 
 def mock_client(settings: AnalysisSettings, api: FakeMessagesAPI):
     return make_client(settings, http_client=httpx2.Client(transport=httpx2.MockTransport(api)))
+
+
+def run_analysis(
+    session: Session,
+    api: FakeMessagesAPI,
+    issues: list[dict[str, Any]] = BASIC_ISSUES,
+    **settings_overrides: Any,
+) -> tuple[Seeded, AnalysisOutcome]:
+    """Seed a site with ``issues`` and analyse it through the fake API."""
+    seeded = seed_site(session, issues)
+    settings = claude_settings(**settings_overrides)
+    client = mock_client(settings, api)
+    outcome = analyse_site(session, seeded.site_id, seeded.crawl_id, settings, client, NOW)
+    return seeded, outcome

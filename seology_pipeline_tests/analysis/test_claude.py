@@ -34,16 +34,9 @@ from seology_pipeline_tests.analysis.conftest import (
     message_body,
     mock_client,
     reply_with,
+    run_analysis,
     seed_site,
 )
-
-
-def run(session: Session, api: FakeMessagesAPI, issues=BASIC_ISSUES, **settings_overrides: Any):
-    seeded = seed_site(session, issues)
-    settings = claude_settings(**settings_overrides)
-    client = mock_client(settings, api)
-    outcome = analyse_site(session, seeded.site_id, seeded.crawl_id, settings, client, NOW)
-    return seeded, outcome
 
 
 def conversations(session: Session) -> int:
@@ -58,7 +51,7 @@ def test_success_stores_the_conversation_usage_and_metadata(
     session: Session, api: FakeMessagesAPI, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    seeded, outcome = run(session, api)
+    seeded, outcome = run_analysis(session, api)
 
     assert outcome.analyst == "claude" and not outcome.reused
     assert outcome.issues_analyzed == 5 and outcome.issues_total == 5
@@ -131,7 +124,7 @@ def test_rate_limit_then_success_is_retried_by_the_sdk(session: Session) -> None
         return httpx2.Response(200, json=message_body(json.dumps(good_analysis(body))))
 
     api = FakeMessagesAPI(respond=respond)
-    _, outcome = run(session, api)
+    _, outcome = run_analysis(session, api)
     assert len(api.message_bodies) == 2
     assert outcome.analyst == "claude"
 
@@ -146,7 +139,7 @@ def test_overload_every_time_is_transient_and_stores_nothing(session: Session) -
 
     api = FakeMessagesAPI(respond=respond)
     with pytest.raises(TransientAnalysisError, match="529"):
-        run(session, api, max_retries=2)
+        run_analysis(session, api, max_retries=2)
     assert len(api.message_bodies) == 3  # one try and the SDK's two retries
     assert conversations(session) == 0 and usage(session) is None
 
@@ -157,7 +150,7 @@ def test_timeout_is_transient(session: Session) -> None:
 
     api = FakeMessagesAPI(respond=respond)
     with pytest.raises(TransientAnalysisError, match="timed out"):
-        run(session, api, max_retries=0)
+        run_analysis(session, api, max_retries=0)
     assert len(api.message_bodies) == 1 and conversations(session) == 0
 
 
@@ -177,7 +170,7 @@ def test_client_errors_fail_clearly_without_retries(
 
     api = FakeMessagesAPI(respond=respond)
     with pytest.raises(AnalysisConfigError, match=expected) as caught:
-        run(session, api)
+        run_analysis(session, api)
     assert str(status) in str(caught.value)
     assert API_KEY not in str(caught.value) and API_KEY not in repr(caught.value)
     assert len(api.message_bodies) == 1
@@ -186,7 +179,7 @@ def test_client_errors_fail_clearly_without_retries(
 
 def degraded_by(session: Session, respond) -> tuple[Conversation, Any]:
     api = FakeMessagesAPI(respond=respond)
-    _, outcome = run(session, api)
+    _, outcome = run_analysis(session, api)
     conversation = session.get(Conversation, outcome.conversation_id)
     assert conversation is not None
     assert outcome.analyst == "degraded" == conversation.analyst
@@ -244,7 +237,7 @@ def test_unknown_ids_foreign_urls_and_long_text_are_dropped_or_clamped(session: 
         return answer
 
     api = FakeMessagesAPI(respond=reply_with(make))
-    seeded, outcome = run(session, api)
+    seeded, outcome = run_analysis(session, api)
     assert outcome.analyst == "claude"
     conversation = session.get(Conversation, outcome.conversation_id)
     action = conversation.result["analysis"]["actions"][0]
@@ -259,7 +252,7 @@ def test_unknown_ids_foreign_urls_and_long_text_are_dropped_or_clamped(session: 
 
 def test_an_identical_analysis_is_reused_without_any_http_call(session: Session) -> None:
     api = FakeMessagesAPI()
-    seeded, first = run(session, api)
+    seeded, first = run_analysis(session, api)
     calls = len(api.requests)
     settings = claude_settings()
     client = mock_client(settings, api)
@@ -320,7 +313,7 @@ def test_a_hostile_page_title_stays_escaped_inside_the_data_tags(session: Sessio
         return answer
 
     api = FakeMessagesAPI(respond=reply_with(make))
-    _, outcome = run(session, api, issues=issues)
+    _, outcome = run_analysis(session, api, issues=issues)
 
     content = api.message_bodies[0]["messages"][0]["content"]
     assert content.count("<site_data>") == 1 and content.count("</site_data>") == 1
