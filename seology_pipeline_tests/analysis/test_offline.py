@@ -1,0 +1,120 @@
+"""The rule-based analyst, the auto/offline/skip modes and a site without issues."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from seology_pipeline.analysis.analyst import analyse_site
+from seology_pipeline.analysis.inputs import load_site_issues
+from seology_pipeline.analysis.offline import OFFLINE_VERSION, rule_based_analysis
+from seology_pipeline.analysis.settings import AnalysisSettings
+from seology_pipeline.db.models import Conversation, Crawl, SiteConnection, UsageRecord
+from seology_pipeline_tests.analysis.conftest import (
+    API_KEY,
+    BASIC_ISSUES,
+    NOW,
+    ROOT,
+    FakeMessagesAPI,
+    claude_settings,
+    mock_client,
+    seed_site,
+)
+
+RANKING_ISSUES = [
+    # a low-severity issue on many pages
+    *({"rule_code": "missing_alt", "category": "images", "severity": "low", "url": f"{ROOT}a{n}"}
+      for n in range(30)),
+    # a critical issue on one page
+    {"rule_code": "noindex_page", "category": "indexability", "severity": "critical"},
+    # a high-severity issue on half the site, cheap to fix
+    *({"rule_code": "missing_title", "category": "meta", "severity": "high", "url": f"{ROOT}t{n}"}
+      for n in range(25)),
+    # a critical issue of a costly category on two pages
+    *({"rule_code": "slow_page", "category": "performance", "severity": "critical",
+       "url": f"{ROOT}s{n}"} for n in range(2)),
+]  # fmt: skip
+
+
+def test_rule_based_ranking_is_severity_times_share_over_effort(session: Session) -> None:
+    seeded = seed_site(session, RANKING_ISSUES)
+    site = session.get(SiteConnection, seeded.site_id)
+    issues = load_site_issues(session, site, session.get(Crawl, seeded.crawl_id))
+
+    analysis = rule_based_analysis(issues)
+    titles = [a.title for a in analysis.actions]
+    # meta/high: 4 × 25/50 ÷ 1 = 2.0; images/low: 1 × 30/50 ÷ 1 = 0.6;
+    # performance/critical: 8 × 2/50 ÷ 3 ≈ 0.107; indexability/critical: 8 × 1/50 ÷ 2 = 0.08
+    assert [t.split("”")[0].split("“")[1] for t in titles] == [
+        "missing title",
+        "missing alt",
+        "slow page",
+        "noindex page",
+    ]
+    first = analysis.actions[0]
+    assert first.severity == "high" and first.effort == "low" and first.impact == "high"
+    assert len(first.issue_ids) == 25 and len(first.affected_urls) == 10
+    assert [w.title for w in analysis.quick_wins] == titles[:2]
+    assert analysis.summary.startswith("Rule-based analysis (not AI)")
+    assert rule_based_analysis(issues) == analysis  # deterministic
+
+
+def test_offline_analysis_is_deterministic_stored_and_labelled(session: Session) -> None:
+    seeded = seed_site(session, BASIC_ISSUES)
+    settings = AnalysisSettings(mode="offline", api_key=API_KEY)
+    first = analyse_site(session, seeded.site_id, seeded.crawl_id, settings, None, NOW)
+    assert first.analyst == "offline" and first.model is None
+    assert first.prompt_version == OFFLINE_VERSION and first.input_tokens == 0
+    assert first.issues_sent == first.issues_total == 5 and not first.truncated
+    stored = session.get(Conversation, first.conversation_id)
+    assert stored.result["ai_generated"] is False and "not AI" in stored.messages[2].content
+
+    again = analyse_site(session, seeded.site_id, seeded.crawl_id, settings, None, NOW)
+    assert again.reused and again.conversation_id == first.conversation_id
+
+    # A fresh database with the same data gives byte-identical output.
+    session.delete(stored)
+    session.flush()
+    fresh = analyse_site(session, seeded.site_id, seeded.crawl_id, settings, None, NOW)
+    rerun = session.get(Conversation, fresh.conversation_id)
+    assert json.dumps(rerun.result, sort_keys=True) == json.dumps(stored.result, sort_keys=True)
+    assert rerun.input_hash == stored.input_hash
+    usage = session.scalar(select(UsageRecord))
+    assert (usage.analyses, usage.ai_tokens) == (2, 0)
+
+
+def test_auto_mode_without_a_key_is_offline_and_with_a_key_calls_claude(session: Session) -> None:
+    seeded = seed_site(session, BASIC_ISSUES)
+    keyless = AnalysisSettings.from_env({})
+    assert analyse_site(session, seeded.site_id, seeded.crawl_id, keyless, None, NOW).analyst == (
+        "offline"
+    )
+    api = FakeMessagesAPI()
+    keyed = claude_settings(mode="auto")
+    outcome = analyse_site(
+        session, seeded.site_id, seeded.crawl_id, keyed, mock_client(keyed, api), NOW
+    )
+    assert outcome.analyst == "claude" and len(api.message_bodies) == 1
+
+
+def test_skip_mode_stores_nothing(session: Session) -> None:
+    seeded = seed_site(session, BASIC_ISSUES)
+    settings = AnalysisSettings(mode="skip")
+    outcome = analyse_site(session, seeded.site_id, seeded.crawl_id, settings, None, NOW)
+    assert outcome.analyst == "skipped" and outcome.conversation_id is None
+    assert session.scalar(select(func.count()).select_from(Conversation)) == 0
+    assert "skipped" in outcome.markdown()
+
+
+def test_a_site_without_issues_gets_no_api_call(session: Session) -> None:
+    seeded = seed_site(session, [])
+    api = FakeMessagesAPI()
+    settings = claude_settings()
+    outcome = analyse_site(
+        session, seeded.site_id, seeded.crawl_id, settings, mock_client(settings, api), NOW
+    )
+    assert outcome.analyst == "offline" and outcome.issues_total == 0
+    assert api.requests == []
+    assert "no open SEO issues" in outcome.summary
