@@ -1,0 +1,1 @@
+"""The bundled demo site (a fictional bakery with real SEO problems) and its local server."""
