@@ -2,6 +2,6 @@
 
 import dagster as dg
 
-from seology_pipeline.defs import core, maintenance
+from seology_pipeline.defs import core, maintenance, pipeline
 
-defs = dg.Definitions.merge(core.defs, maintenance.defs)
+defs = dg.Definitions.merge(core.defs, maintenance.defs, pipeline.defs)

@@ -1,0 +1,48 @@
+"""The crawler's settings as a resource: environment first, then per-site and per-run values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dagster as dg
+
+from seology_pipeline.crawl.settings import CrawlSettings
+
+# What a customer may set for their own site (``site_connections.settings["crawl"]``); network
+# and browser settings stay the operator's.
+SITE_OVERRIDABLE = frozenset(
+    {
+        "include_patterns",
+        "exclude_patterns",
+        "max_depth",
+        "render_mode",
+        "delay_s",
+        "obey_robots",
+        "include_www",
+        "strip_query_params",
+    }
+)
+
+
+class CrawlerResource(dg.ConfigurableResource):
+    """Crawler settings. Empty fields fall back to the ``SEOLOGY_CRAWL_*`` environment."""
+
+    render_mode: str | None = None
+    browser_executable: str | None = None
+    allow_private_networks: bool | None = None
+    concurrency: int | None = None
+
+    def settings_for(
+        self, root_url: str, max_pages: int, site_settings: dict[str, Any] | None = None
+    ) -> CrawlSettings:
+        """Validated settings for one crawl; raises pydantic's ValidationError on bad values."""
+        site_crawl = (site_settings or {}).get("crawl") or {}
+        overrides = {k: v for k, v in site_crawl.items() if k in SITE_OVERRIDABLE}
+        operator = {
+            "render_mode": self.render_mode,
+            "browser_executable": self.browser_executable,
+            "allow_private_networks": self.allow_private_networks,
+            "concurrency": self.concurrency,
+        }
+        overrides |= {k: v for k, v in operator.items() if v is not None}
+        return CrawlSettings.from_env(root_url=root_url, max_pages=max_pages, **overrides)

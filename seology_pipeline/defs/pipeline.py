@@ -1,0 +1,35 @@
+"""The per-site pipeline: assets, jobs, sensors and the resources they use."""
+
+import dagster as dg
+
+from seology_pipeline.defs.assets import (
+    analyse_site_job,
+    crawl_site_job,
+    crawled_pages,
+    seo_issues,
+    site_analysis,
+)
+from seology_pipeline.defs.claude import ClaudeResource
+from seology_pipeline.defs.crawler import CrawlerResource
+from seology_pipeline.defs.sensors import (
+    due_recrawls,
+    new_site_connections,
+    removed_site_connections,
+    site_analysis_automation,
+    site_run_failures,
+)
+
+defs = dg.Definitions(
+    assets=[crawled_pages, seo_issues, site_analysis],
+    jobs=[crawl_site_job, analyse_site_job],
+    sensors=[
+        new_site_connections,
+        due_recrawls,
+        removed_site_connections,
+        site_run_failures,
+        site_analysis_automation,
+    ],
+    resources={"crawler": CrawlerResource(), "claude": ClaudeResource()},
+    # One process per run: the multiprocess executor costs seconds per step (DESIGN §8).
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,206 @@
+"""Sensors that keep the ``sites`` partitions and their crawls in step with the app database."""
+
+import json
+from datetime import datetime
+
+import dagster as dg
+import httpx
+from sqlalchemy import select
+
+from seology_pipeline.activity import ADMIN_ALERT, notify, record_audit
+from seology_pipeline.db.models import AuditLog, SiteConnection, utcnow
+from seology_pipeline.defs.assets import crawl_site_job, site_analysis
+from seology_pipeline.defs.partitions import SITES_PARTITIONS_NAME, sites_partitions
+from seology_pipeline.defs.resources import DatabaseResource
+from seology_pipeline.defs.settings import alert_webhook_url, sensor_max_sites_per_tick
+from seology_pipeline.priorities import (
+    NEW_SITE_PRIORITY,
+    PRIORITY_TAG,
+    RECRAWL_PRIORITY,
+    TRIGGER_TAG,
+)
+from seology_pipeline.sites.registry import (
+    SiteCursor,
+    inactive_or_missing,
+    new_active_sites,
+    sites_due_for_recrawl,
+)
+
+PARTITION_TAG = "dagster/partition"
+IN_PROGRESS = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
+ALERT_AFTER_FAILURES = 3
+
+
+def _decode_cursor(raw: str | None) -> SiteCursor | None:
+    if not raw:
+        return None
+    data = json.loads(raw)
+    return SiteCursor(datetime.fromisoformat(data["created_at"]), data["site_id"])
+
+
+def _encode_cursor(site_id: str, created_at: datetime) -> str:
+    return json.dumps({"created_at": created_at.isoformat(), "site_id": site_id})
+
+
+@dg.sensor(
+    job=crawl_site_job,
+    minimum_interval_seconds=15,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Registers each new site connection as a partition and requests its first crawl.",
+)
+def new_site_connections(
+    context: dg.SensorEvaluationContext, database: DatabaseResource
+) -> dg.SensorResult | dg.SkipReason:
+    with database.session() as session:
+        rows = new_active_sites(
+            session, _decode_cursor(context.cursor), sensor_max_sites_per_tick()
+        )
+    if not rows:
+        return dg.SkipReason("no new site connections")
+    keys = [site_id for site_id, _ in rows]
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(
+                run_key=f"first-crawl:{key}",
+                partition_key=key,
+                tags={PRIORITY_TAG: str(NEW_SITE_PRIORITY), TRIGGER_TAG: "new_site"},
+            )
+            for key in keys
+        ],
+        dynamic_partitions_requests=[sites_partitions.build_add_request(keys)],
+        cursor=_encode_cursor(*rows[-1]),
+    )
+
+
+def _busy_partitions(instance: dg.DagsterInstance) -> set[str]:
+    runs = instance.get_runs(dg.RunsFilter(statuses=IN_PROGRESS), limit=10_000)
+    return {run.tags[PARTITION_TAG] for run in runs if PARTITION_TAG in run.tags}
+
+
+@dg.sensor(
+    job=crawl_site_job,
+    minimum_interval_seconds=300,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Requests re-crawls of sites whose crawl frequency says one is due.",
+)
+def due_recrawls(
+    context: dg.SensorEvaluationContext, database: DatabaseResource
+) -> dg.SensorResult | dg.SkipReason:
+    registered = set(context.instance.get_dynamic_partitions(SITES_PARTITIONS_NAME))
+    busy = _busy_partitions(context.instance)
+    with database.session() as session:
+        due = sites_due_for_recrawl(session, utcnow(), sensor_max_sites_per_tick(), skip=busy)
+    due = [(site_id, last) for site_id, last in due if site_id in registered]
+    if not due:
+        return dg.SkipReason("no re-crawl due")
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(
+                run_key=f"recrawl:{site_id}:{last.isoformat()}",
+                partition_key=site_id,
+                tags={PRIORITY_TAG: str(RECRAWL_PRIORITY), TRIGGER_TAG: "recrawl"},
+            )
+            for site_id, last in due
+        ]
+    )
+
+
+@dg.sensor(
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Removes the partitions of deleted or deactivated site connections.",
+)
+def removed_site_connections(
+    context: dg.SensorEvaluationContext, database: DatabaseResource
+) -> dg.SensorResult | dg.SkipReason:
+    keys = context.instance.get_dynamic_partitions(SITES_PARTITIONS_NAME)
+    with database.session() as session:
+        gone = sorted(inactive_or_missing(session, keys))[: sensor_max_sites_per_tick()]
+    if not gone:
+        return dg.SkipReason("no removed site connections")
+    context.log.info(f"removing partitions of {len(gone)} sites: {', '.join(gone[:20])}")
+    return dg.SensorResult(
+        dynamic_partitions_requests=[sites_partitions.build_delete_request(gone)]
+    )
+
+
+def _consecutive_failures(instance: dg.DagsterInstance, site_id: str) -> int:
+    runs = instance.get_runs(
+        dg.RunsFilter(tags={PARTITION_TAG: site_id}, statuses=FINISHED),
+        limit=ALERT_AFTER_FAILURES + 1,
+    )
+    streak = 0
+    for run in runs:
+        if run.status != dg.DagsterRunStatus.FAILURE:
+            break
+        streak += 1
+    return streak
+
+
+def _post_alert(context: dg.RunFailureSensorContext, payload: dict[str, object]) -> None:
+    url = alert_webhook_url()
+    if url is None:
+        return
+    try:
+        httpx.post(url, json=payload, timeout=5).raise_for_status()
+    except httpx.HTTPError as exc:
+        context.log.error(f"alert webhook failed: {type(exc).__name__}")
+
+
+@dg.run_failure_sensor(
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=10,
+    description="Tells the owner when a site's run fails; alerts admins after 3 in a row.",
+)
+def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseResource) -> None:
+    run = context.dagster_run
+    site_id = run.tags.get(PARTITION_TAG)
+    if site_id is None:
+        return
+    reason = (context.failure_event.message or "the run failed")[:1000]
+    streak = _consecutive_failures(context.instance, site_id)
+    with database.session() as session:
+        site = session.get(SiteConnection, site_id)
+        if site is None:
+            return
+        refused = session.scalar(
+            select(AuditLog.id).where(
+                AuditLog.run_id == run.run_id, AuditLog.action.like("%.refused")
+            )
+        )
+        if refused is None:
+            notify(
+                session,
+                "run_failed",
+                f"{run.job_name} failed for {site.name}",
+                reason,
+                user_id=site.user_id,
+                site_id=site_id,
+            )
+        if streak == ALERT_AFTER_FAILURES:
+            title = f"{site_id}: {streak} consecutive failed runs"
+            notify(session, ADMIN_ALERT, title, reason, site_id=site_id)
+            record_audit(session, "site.alert", site_id=site_id, run_id=run.run_id, failures=streak)
+    if streak == ALERT_AFTER_FAILURES:
+        context.log.error(f"ALERT {title}: {reason}")
+        _post_alert(
+            context,
+            {"site_id": site_id, "failures": streak, "run_id": run.run_id, "reason": reason},
+        )
+
+
+site_analysis_automation = dg.AutomationConditionSensorDefinition(
+    "site_analysis_automation",
+    target=dg.AssetSelection.assets(site_analysis),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=10,
+    emit_backfills=False,
+    run_tags={TRIGGER_TAG: "automation"},
+    description="Runs each site's analysis after its issues change.",
+)

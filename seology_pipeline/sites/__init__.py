@@ -1,0 +1,1 @@
+"""Site-level work: one crawl run, its audit, and the queries behind the sensors."""

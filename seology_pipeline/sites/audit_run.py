@@ -1,0 +1,133 @@
+"""Audit a site's current crawl and record the issues' history, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from seology_pipeline.activity import notify, record_audit
+from seology_pipeline.audit.config import AuditConfig
+from seology_pipeline.audit.engine import run_audit
+from seology_pipeline.audit.history import apply_findings
+from seology_pipeline.crawl.records import SiteFacts
+from seology_pipeline.db.models import IssueStatus, SeoIssue, Severity, SiteConnection
+from seology_pipeline.sites.crawl_run import current_crawl, load_page_records
+
+SEVERITY_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
+
+
+class NoCrawlError(RuntimeError):
+    """The site has no completed crawl to audit."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditOutcome:
+    """What an audit run found, in the shapes the asset's metadata needs."""
+
+    site_id: str
+    crawl_id: int
+    pages_audited: int
+    issues_found: int
+    health_score: float
+    by_severity: dict[str, int]
+    by_category: dict[str, int]
+    diff: dict[str, int]
+    failed_rules: list[str]
+    top_issues: list[dict[str, Any]] = field(default_factory=list)
+
+
+def audit_current_crawl(
+    session: Session, site_id: str, *, now: datetime, run_id: str | None = None
+) -> AuditOutcome:
+    """Run the audit on the site's current crawl and apply the findings to its issue history.
+
+    Writes the issues, the crawl's summary, an audit-log entry and the owner's notification in
+    the caller's transaction (nothing is committed here).
+    """
+    site = session.get(SiteConnection, site_id)
+    crawl = current_crawl(session, site_id) if site else None
+    if site is None or crawl is None:
+        raise NoCrawlError(f"site {site_id!r} has no completed crawl to audit")
+    config = AuditConfig.from_site_settings((site.settings or {}).get("audit"))
+    records = load_page_records(session, crawl.id)
+    result = run_audit(records, SiteFacts.from_dict(crawl.site_facts), config)
+    history = apply_findings(session, site_id, crawl.id, result.issues, now)
+
+    summary = result.summary
+    by_severity = {str(s): 0 for s in SEVERITY_ORDER} | dict(summary.by_severity)
+    diff = history.counts()
+    failed_rules = [failure.rule_code for failure in result.failed_rules]
+    crawl.issues_found = len(result.issues)
+    crawl.health_score = summary.health_score
+    crawl.summary = {
+        "pages_audited": summary.pages_audited,
+        "indexable_pages": summary.indexable_pages,
+        "issues_found": len(result.issues),
+        "by_severity": by_severity,
+        "by_category": dict(summary.by_category),
+        "by_rule": dict(summary.by_rule),
+        "health_score": summary.health_score,
+        "diff": diff,
+        "previous_crawl_id": history.previous_crawl_id,
+        "failed_rules": [
+            {"rule": failure.rule_code, "error": failure.error} for failure in result.failed_rules
+        ],
+    }
+    record_audit(
+        session,
+        "audit.completed",
+        user_id=site.user_id,
+        site_id=site_id,
+        run_id=run_id,
+        crawl_id=crawl.id,
+        issues=len(result.issues),
+        **diff,
+    )
+    notify(
+        session,
+        "crawl_completed",
+        f"Crawl of {site.name} finished",
+        f"{crawl.pages_crawled} pages, {len(result.issues)} issues "
+        f"({history.new} new, {history.resolved} resolved); health score "
+        f"{summary.health_score:.0f}/100.",
+        user_id=site.user_id,
+        site_id=site_id,
+    )
+    session.flush()
+    return AuditOutcome(
+        site_id=site_id,
+        crawl_id=crawl.id,
+        pages_audited=summary.pages_audited,
+        issues_found=len(result.issues),
+        health_score=summary.health_score,
+        by_severity=by_severity,
+        by_category=dict(summary.by_category),
+        diff=diff,
+        failed_rules=failed_rules,
+        top_issues=top_open_issues(session, site_id),
+    )
+
+
+def top_open_issues(session: Session, site_id: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The most severe open issues of the site as plain dicts."""
+    rank = case({s.value: i for i, s in enumerate(SEVERITY_ORDER)}, value=SeoIssue.severity)
+    issues = session.scalars(
+        select(SeoIssue)
+        .where(SeoIssue.site_id == site_id, SeoIssue.status == IssueStatus.OPEN)
+        .order_by(rank, SeoIssue.rule_code, SeoIssue.url)
+        .limit(limit)
+    )
+    return [
+        {
+            "severity": str(i.severity),
+            "rule": i.rule_code,
+            "url": i.url or "(site)",
+            "message": i.message,
+            "change": str(i.change),
+        }
+        for i in issues
+    ]

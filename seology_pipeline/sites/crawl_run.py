@@ -1,0 +1,332 @@
+"""One crawl of one site, from the checks before it to the snapshot swap after it.
+
+The previous crawl stays the site's *current* snapshot until :meth:`SnapshotWriter.complete`
+swaps it in one transaction; a crawl that fails (or a swap that fails half-way) leaves the
+previous snapshot exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from seology_pipeline.accounts import QuotaExceededError, check_crawl_quota, increment_usage
+from seology_pipeline.activity import notify, record_audit
+from seology_pipeline.crawl.records import PageRecord, SiteFacts
+from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.models import Crawl, CrawlStatus, Link, Page, SiteConnection, User
+
+MAX_PAGES_LIMIT = 50_000
+
+
+class CrawlRefusedError(RuntimeError):
+    """The crawl must not run (unknown or inactive site, wrong user, quota); never retried."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        site_id: str,
+        owner_id: str | None,
+        requested_by: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.site_id = site_id
+        self.owner_id = owner_id
+        self.requested_by = requested_by
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlPlan:
+    """What an allowed crawl will do."""
+
+    site_id: str
+    user_id: str
+    root_url: str
+    max_pages: int
+    plan_code: str
+    site_settings: dict[str, Any] = field(default_factory=dict)
+
+
+def plan_crawl(
+    session: Session, site_id: str, *, max_pages: int | None, user_id: str | None, month: str
+) -> CrawlPlan:
+    """Check that the crawl may run and cap its pages; raise :class:`CrawlRefusedError` if not."""
+    site = session.get(SiteConnection, site_id)
+    if site is None:
+        raise CrawlRefusedError(
+            f"site {site_id!r} does not exist", site_id=site_id, owner_id=None, requested_by=user_id
+        )
+
+    def refuse(message: str) -> CrawlRefusedError:
+        return CrawlRefusedError(
+            message, site_id=site_id, owner_id=site.user_id, requested_by=user_id
+        )
+
+    if user_id is not None and user_id != site.user_id:
+        raise refuse(f"user {user_id!r} does not own site {site_id!r}")
+    if not site.is_active:
+        raise refuse(f"site {site_id!r} is deactivated")
+    requested = site.default_max_pages if max_pages is None else max_pages
+    if not 1 <= requested <= MAX_PAGES_LIMIT:
+        raise refuse(f"max_pages must be between 1 and {MAX_PAGES_LIMIT}, got {requested}")
+    try:
+        allowance = check_crawl_quota(session, site.user_id, requested, month)
+    except QuotaExceededError as exc:
+        raise refuse(str(exc)) from None
+    return CrawlPlan(
+        site_id=site.id,
+        user_id=site.user_id,
+        root_url=site.root_url,
+        max_pages=allowance.max_pages,
+        plan_code=allowance.plan_code,
+        site_settings=dict(site.settings or {}),
+    )
+
+
+def record_refusal(engine: Engine, error: CrawlRefusedError, run_id: str | None) -> None:
+    """Write the refusal's audit-log entry and tell the owner; nothing else is written."""
+    with session_scope(engine) as session:
+        requester = error.requested_by if session.get(User, error.requested_by or "") else None
+        record_audit(
+            session,
+            "crawl.refused",
+            user_id=requester or error.owner_id,
+            site_id=error.site_id if error.owner_id else None,
+            run_id=run_id,
+            requested_site_id=error.site_id,
+            requested_by=error.requested_by,
+            reason=str(error),
+        )
+        if error.owner_id:
+            notify(
+                session,
+                "crawl_refused",
+                "Crawl not started",
+                str(error),
+                user_id=error.owner_id,
+                site_id=error.site_id,
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOutcome:
+    crawl_id: int
+    pages: int
+    html_pages: int
+    home_status: int | None
+    duration_s: float
+    facts: dict[str, Any]
+
+
+class SnapshotWriter:
+    """Streams a crawl's pages into the database in batches, then swaps the snapshot atomically.
+
+    Pages are written to a new ``crawls`` row that is not current; readers keep seeing the
+    previous crawl until :meth:`complete` commits.
+    """
+
+    def __init__(
+        self, engine: Engine, plan: CrawlPlan, *, run_id: str | None, batch_size: int = 200
+    ) -> None:
+        self.engine = engine
+        self.plan = plan
+        self.run_id = run_id
+        self.batch_size = batch_size
+        self.crawl_id: int | None = None
+        self.pages_seen = 0
+        self.pages_written = 0
+        self.html_pages = 0
+        self.home_status: int | None = None
+        self._buffer: list[PageRecord] = []
+
+    def start(self, now: datetime) -> int:
+        with session_scope(self.engine) as session:
+            crawl = Crawl(
+                site_id=self.plan.site_id,
+                run_id=self.run_id,
+                status=CrawlStatus.RUNNING,
+                started_at=now,
+                max_pages=self.plan.max_pages,
+            )
+            session.add(crawl)
+            record_audit(
+                session,
+                "crawl.started",
+                user_id=self.plan.user_id,
+                site_id=self.plan.site_id,
+                run_id=self.run_id,
+                max_pages=self.plan.max_pages,
+            )
+            session.flush()
+            self.crawl_id = crawl.id
+        return crawl.id
+
+    def add(self, page: PageRecord) -> None:
+        """Buffer one page; write a batch when the buffer is full."""
+        self.pages_seen += 1
+        if self.home_status is None and page.depth == 0:
+            self.home_status = page.status
+        if page.is_html and page.status == 200:
+            self.html_pages += 1
+        self._buffer.append(page)
+        if len(self._buffer) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write buffered pages and their links in one short transaction."""
+        if not self._buffer:
+            return
+        assert self.crawl_id is not None, "start() first"
+        pages, links = [], []
+        for record in self._buffer:
+            pages.append(_page_row(record, self.crawl_id, self.plan.site_id))
+            links.extend(_link_rows(record, self.crawl_id))
+        with session_scope(self.engine) as session:
+            session.execute(insert(Page), pages)
+            if links:
+                session.execute(insert(Link), links)
+            self.pages_written += len(pages)
+            session.execute(
+                update(Crawl)
+                .where(Crawl.id == self.crawl_id)
+                .values(pages_crawled=self.pages_written)
+            )
+        self._buffer.clear()
+
+    def complete(self, facts: SiteFacts, *, month: str, now: datetime) -> CrawlOutcome:
+        """Make this crawl the site's current snapshot, in one transaction.
+
+        Also drops the pages and links of older crawls (their ``crawls`` rows stay as history),
+        counts usage and writes the audit-log entry.
+        """
+        self.flush()
+        assert self.crawl_id is not None, "start() first"
+        with session_scope(self.engine) as session:
+            older = select(Crawl.id).where(
+                Crawl.site_id == self.plan.site_id, Crawl.id != self.crawl_id
+            )
+            session.execute(delete(Link).where(Link.crawl_id.in_(older)))
+            session.execute(delete(Page).where(Page.crawl_id.in_(older)))
+            session.execute(
+                update(Crawl).where(Crawl.site_id == self.plan.site_id).values(is_current=False)
+            )
+            crawl = session.get_one(Crawl, self.crawl_id)
+            crawl.status = CrawlStatus.COMPLETED
+            crawl.is_current = True
+            crawl.finished_at = now
+            crawl.pages_crawled = self.pages_written
+            crawl.site_facts = facts.to_dict()
+            session.get_one(SiteConnection, self.plan.site_id).last_crawled_at = now
+            increment_usage(session, self.plan.user_id, month, crawls=1, pages=self.pages_written)
+            duration = (now - crawl.started_at).total_seconds()
+            record_audit(
+                session,
+                "crawl.completed",
+                user_id=self.plan.user_id,
+                site_id=self.plan.site_id,
+                run_id=self.run_id,
+                crawl_id=self.crawl_id,
+                pages=self.pages_written,
+                duration_s=round(duration, 3),
+            )
+        return CrawlOutcome(
+            crawl_id=self.crawl_id,
+            pages=self.pages_written,
+            html_pages=self.html_pages,
+            home_status=self.home_status,
+            duration_s=duration,
+            facts=facts.to_dict(),
+        )
+
+    def fail(self, error: str, *, now: datetime) -> None:
+        """Drop what this crawl wrote, keep its row as a failed crawl, tell the owner."""
+        self._buffer.clear()
+        if self.crawl_id is None:
+            return
+        with session_scope(self.engine) as session:
+            session.execute(delete(Link).where(Link.crawl_id == self.crawl_id))
+            session.execute(delete(Page).where(Page.crawl_id == self.crawl_id))
+            crawl = session.get_one(Crawl, self.crawl_id)
+            crawl.status = CrawlStatus.FAILED
+            crawl.finished_at = now
+            crawl.pages_crawled = 0
+            crawl.error = error[:2000]
+            record_audit(
+                session,
+                "crawl.failed",
+                user_id=self.plan.user_id,
+                site_id=self.plan.site_id,
+                run_id=self.run_id,
+                crawl_id=self.crawl_id,
+                error=error[:500],
+            )
+            notify(
+                session,
+                "crawl_failed",
+                "Crawl failed",
+                f"The crawl of {self.plan.root_url} failed: {error[:500]}",
+                user_id=self.plan.user_id,
+                site_id=self.plan.site_id,
+            )
+
+
+def _page_row(record: PageRecord, crawl_id: int, site_id: str) -> dict[str, Any]:
+    directives = sorted(record.robots_directives)
+    return {
+        "crawl_id": crawl_id,
+        "site_id": site_id,
+        "url": record.url,
+        "final_url": record.final_url,
+        "status_code": record.status,
+        "redirect_chain": [
+            {"url": h.url, "status": h.status, "kind": str(h.kind)} for h in record.redirect_chain
+        ],
+        "content_type": (record.content_type or None) and record.content_type[:200],
+        "size_bytes": record.size_bytes,
+        "ttfb_ms": record.ttfb_ms,
+        "load_ms": record.load_ms,
+        "depth": record.depth,
+        "title": record.title,
+        "meta_description": record.meta_description,
+        "h1": record.h1_texts[0] if record.h1_texts else None,
+        "canonical": record.canonical,
+        "robots": ",".join(directives)[:500] or None,
+        "lang": (record.lang or None) and record.lang[:35],
+        "word_count": record.word_count,
+        "content_hash": record.content_hash,
+        "in_sitemap": record.in_sitemap,
+        "error_kind": str(record.error_kind) if record.error_kind else None,
+        "record": record.to_dict(),
+    }
+
+
+def _link_rows(record: PageRecord, crawl_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "crawl_id": crawl_id,
+            "source_url": record.url,
+            "target_url": link.url,
+            "href": link.href,
+            "anchor": link.anchor,
+            "rel": (link.rel or "")[:200],
+            "is_internal": link.internal,
+            "is_crawlable": link.crawlable,
+        }
+        for link in record.links
+    ]
+
+
+def current_crawl(session: Session, site_id: str) -> Crawl | None:
+    """The site's current (last completed) crawl."""
+    return session.scalar(select(Crawl).where(Crawl.site_id == site_id, Crawl.is_current.is_(True)))
+
+
+def load_page_records(session: Session, crawl_id: int) -> list[PageRecord]:
+    """The crawl's page records, as the crawler produced them."""
+    rows = session.scalars(select(Page.record).where(Page.crawl_id == crawl_id).order_by(Page.id))
+    return [PageRecord.from_dict(row) for row in rows]
