@@ -26,8 +26,8 @@ from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import crawl_max_runtime_seconds
-from seology_pipeline.sites.audit_run import audit_current_crawl
-from seology_pipeline.sites.crawl_run import (
+from seology_pipeline.runs.audit_run import audit_current_crawl
+from seology_pipeline.runs.crawl_run import (
     MAX_PAGES_LIMIT,
     CrawlRefusedError,
     SnapshotWriter,

@@ -19,7 +19,7 @@ from seology_pipeline.priorities import (
     RECRAWL_PRIORITY,
     TRIGGER_TAG,
 )
-from seology_pipeline.sites.registry import (
+from seology_pipeline.runs.registry import (
     SiteCursor,
     inactive_or_missing,
     new_active_sites,

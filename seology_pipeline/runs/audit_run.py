@@ -15,7 +15,7 @@ from seology_pipeline.audit.engine import run_audit
 from seology_pipeline.audit.history import apply_findings
 from seology_pipeline.crawl.records import SiteFacts
 from seology_pipeline.db.models import IssueStatus, SeoIssue, Severity, SiteConnection
-from seology_pipeline.sites.crawl_run import current_crawl, load_page_records
+from seology_pipeline.runs.crawl_run import current_crawl, load_page_records
 
 SEVERITY_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, func, select
 
-import seology_pipeline.sites.crawl_run as crawl_run
+import seology_pipeline.runs.crawl_run as crawl_run
 from seology_pipeline.accounts import increment_usage
 from seology_pipeline.crawl.records import LinkRecord, PageRecord, SiteFacts, TagText
 from seology_pipeline.db.engine import session_scope
@@ -20,7 +20,7 @@ from seology_pipeline.db.models import (
     UsageRecord,
     utcnow,
 )
-from seology_pipeline.sites.crawl_run import (
+from seology_pipeline.runs.crawl_run import (
     CrawlRefusedError,
     SnapshotWriter,
     current_crawl,
