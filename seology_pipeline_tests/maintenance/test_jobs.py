@@ -26,7 +26,7 @@ from seology_pipeline.defs.maintenance import (
     usage_reset_schedule,
 )
 from seology_pipeline.defs.resources import DatabaseResource
-from seology_pipeline_tests.maintenance.conftest import add_run
+from seology_pipeline_tests.maintenance.helpers import add_run
 
 Status = dg.DagsterRunStatus
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, MetaData, create_engine, func, select
 
 from seology_pipeline.defs.maintenance import BULK_DELETE_VERIFIED_VERSION, InstanceRunStore
 from seology_pipeline.maintenance.cleanup import purge_runs
-from seology_pipeline_tests.maintenance.conftest import EVENTS_PER_RUN, add_run, dagster_instance
+from seology_pipeline_tests.maintenance.helpers import EVENTS_PER_RUN, add_run, dagster_instance
 
 Status = dg.DagsterRunStatus
 
