@@ -110,3 +110,23 @@ def test_bulk_delete_matches_delete_run_of_the_installed_dagster(
     assert bulk["runs"] == 1 and bulk["event_logs"] > 0 and bulk["asset_event_tags"] > 0
     assert run_ids(pg_instance) == set()
     assert pg_instance.all_logs(runs[0]) == []
+
+
+def test_bulk_delete_frees_concurrency_slots_a_finished_run_still_holds(
+    pg_instance: dg.DagsterInstance,
+) -> None:
+    pg_instance.wipe()
+    events = pg_instance.event_log_storage
+    events.set_concurrency_slots("browser", 1)
+    old = datetime.now(UTC) - timedelta(days=60)
+    holder = add_run(pg_instance, Status.FAILURE, old)
+    waiting = add_run(pg_instance, Status.STARTED, old)
+    assert events.claim_concurrency_slot("browser", holder, "crawl").is_claimed
+    assert not events.claim_concurrency_slot("browser", waiting, "crawl").is_claimed
+
+    assert purge_runs(InstanceRunStore(pg_instance), datetime.now(UTC)) == 1
+
+    assert events.get_concurrency_info("browser").claimed_slots == []
+    assert holder not in events.get_concurrency_run_ids()
+    assert events.claim_concurrency_slot("browser", waiting, "crawl").is_claimed
+    assert run_ids(pg_instance) == {waiting}
