@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from sqlalchemy.engine import make_url
 
 from seology_pipeline.instance import (
     PRODUCTION_CONFIG,
@@ -38,15 +39,33 @@ def _assert_shared_limits(instance: dg.DagsterInstance) -> None:
     assert instance.event_log_storage.get_concurrency_info("claude").slot_count == 4
 
 
+@dg.asset
+def _probe() -> int:
+    return 1
+
+
+def _assert_stores_events(instance: dg.DagsterInstance) -> None:
+    """A run's events reach the event log (dagster-postgres' NOTIFY needs psycopg2)."""
+    result = dg.materialize([_probe], instance=instance)
+    assert result.success
+    assert instance.get_latest_materialization_event(_probe.key) is not None
+
+
 def test_production_instance_uses_postgres_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copy(PRODUCTION_CONFIG, tmp_path / "dagster.yaml")
     with temporary_pg_database("dagster_test") as url:
-        monkeypatch.setenv("DAGSTER_PG_URL", url)
+        parts = make_url(url)
+        monkeypatch.setenv("DAGSTER_PG_HOST", parts.host or "")
+        monkeypatch.setenv("DAGSTER_PG_PORT", str(parts.port or 5432))
+        monkeypatch.setenv("DAGSTER_PG_USER", parts.username or "")
+        monkeypatch.setenv("DAGSTER_PG_PASSWORD", parts.password or "")
+        monkeypatch.setenv("DAGSTER_PG_DB", parts.database or "")
         with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
             assert type(instance.run_storage).__name__ == "PostgresRunStorage"
             _assert_shared_limits(instance)
+            _assert_stores_events(instance)
 
 
 def test_embedded_instance_uses_sqlite_with_the_same_limits(tmp_path: Path) -> None:
@@ -55,6 +74,7 @@ def test_embedded_instance_uses_sqlite_with_the_same_limits(tmp_path: Path) -> N
         assert type(instance.run_storage).__name__ == "SqliteRunStorage"
         assert str(home) in str(instance.run_storage._conn_string)
         _assert_shared_limits(instance)
+        _assert_stores_events(instance)
 
 
 def test_dagster_home_must_be_absolute(monkeypatch: pytest.MonkeyPatch) -> None:
