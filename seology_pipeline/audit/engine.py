@@ -14,6 +14,7 @@ crawled page. No audited pages gives 0.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -88,9 +89,24 @@ class AuditResult:
 def run_audit(
     pages: Iterable[PageRecord], facts: SiteFacts, config: AuditConfig | None = None
 ) -> AuditResult:
-    """Audit one crawl. A rule that raises is listed in ``failed_rules``; the others still run."""
+    """Audit one crawl. A rule that raises is listed in ``failed_rules``; the others still run.
+
+    Python's cyclic garbage collector is paused meanwhile: with millions of live record objects
+    its full collections made a 100,000-page audit several times slower (the audit makes no
+    reference cycles; reference counting still frees everything).
+    """
     config = config or AuditConfig()
-    ctx = AuditContext(list(pages), facts, config)
+    gc_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(list(pages), facts, config)
+    finally:
+        if gc_enabled:
+            gc.enable()
+
+
+def _run(pages: list[PageRecord], facts: SiteFacts, config: AuditConfig) -> AuditResult:
+    ctx = AuditContext(pages, facts, config)
     findings: list[Finding] = []
     failures: list[RuleFailure] = []
     seconds: dict[str, float] = {}

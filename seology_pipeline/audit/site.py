@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from seology_pipeline.audit.config import AuditConfig
-from seology_pipeline.audit.neardup import near_duplicate_groups
+from seology_pipeline.audit.neardup import near_duplicate_groups, sorted_unique
 from seology_pipeline.crawl.records import ErrorKind, PageRecord, SiteFacts
 
 _SPACES = re.compile(r"\s+")
@@ -36,7 +36,10 @@ def normalise_text(text: str | None) -> str:
 
 def resolve_url(base: str, href: str) -> str:
     """``href`` made absolute against ``base``, without its fragment."""
-    return urldefrag(urljoin(base, href.strip()))[0]
+    href = href.strip()
+    if href.startswith(("https://", "http://")) and "#" not in href and "/." not in href:
+        return href  # already absolute and normal: skip the (slow) urljoin
+    return urldefrag(urljoin(base, href))[0]
 
 
 @dataclass(slots=True)
@@ -136,30 +139,29 @@ class AuditContext:
         return frame
 
     def _link_frame(self) -> pd.DataFrame:
-        sources: list[int] = []
+        """Internal crawlable links as rows ``src`` → ``dst`` (``-1``: target not crawled).
+
+        Anchors and URLs stay on the records; :meth:`anchor` fetches one when evidence needs it.
+        """
+        get = self.by_url.get
         targets: list[int] = []
-        target_urls: list[str] = []
-        anchors: list[str] = []
-        nofollow: list[bool] = []
-        lookup = self.by_url
-        for i, page in enumerate(self.pages):
-            for link in page.links:
-                if not (link.internal and link.crawlable and link.url):
-                    continue
-                sources.append(i)
-                targets.append(lookup.get(link.url, -1))
-                target_urls.append(link.url)
-                anchors.append(link.anchor)
-                nofollow.append("nofollow" in link.rel.lower() if link.rel else False)
+        counts: list[int] = []
+        for page in self.pages:
+            found = [
+                get(lk.url, -1) for lk in page.links if lk.internal and lk.crawlable and lk.url
+            ]
+            targets.extend(found)
+            counts.append(len(found))
         return pd.DataFrame(
             {
-                "src": np.asarray(sources, dtype=np.int64),
+                "src": np.repeat(np.arange(len(self.pages), dtype=np.int64), counts),
                 "dst": np.asarray(targets, dtype=np.int64),
-                "target": target_urls,
-                "anchor": anchors,
-                "nofollow": np.asarray(nofollow, dtype=bool),
             }
         )
+
+    def anchor(self, src: int, target: str) -> str:
+        """Anchor text of the first link from row ``src`` to ``target``."""
+        return next((lk.anchor for lk in self.pages[src].links if lk.url == target), "")
 
     def _home_index(self) -> int | None:
         for url in (self.facts.root_url, self.facts.final_root_url):
@@ -197,10 +199,11 @@ class AuditContext:
     @cached_property
     def inlinks(self) -> np.ndarray:
         """Distinct internal pages linking to each page (self-links not counted)."""
-        edges = self.links.loc[(self.links["dst"] >= 0) & (self.links["src"] != self.links["dst"])]
-        edges = edges.drop_duplicates(["src", "dst"])
-        counts = np.bincount(edges["dst"].to_numpy(), minlength=len(self.pages))
-        return counts
+        src = self.links["src"].to_numpy()
+        dst = self.links["dst"].to_numpy()
+        keep = (dst >= 0) & (src != dst)
+        edges = sorted_unique(src[keep] * len(self.pages) + dst[keep])
+        return np.bincount(edges % max(1, len(self.pages)), minlength=len(self.pages))
 
     @cached_property
     def content_pages(self) -> list[int]:

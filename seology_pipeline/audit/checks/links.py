@@ -16,26 +16,29 @@ from seology_pipeline.db.models import Severity
 
 def _links_where(ctx: AuditContext, target_mask: np.ndarray) -> pd.DataFrame:
     """Internal links whose crawled target row satisfies ``target_mask`` (one row per link)."""
-    links = ctx.links
-    known = links[links["dst"] >= 0]
-    return known[target_mask[known["dst"].to_numpy()]]
+    dst = ctx.links["dst"].to_numpy()
+    rows = np.flatnonzero(dst >= 0)
+    return ctx.links.take(rows[target_mask[dst[rows]]])
 
 
 def _per_source(ctx: AuditContext, links: pd.DataFrame) -> Iterator[tuple[int, list[dict], int]]:
+    """Per source page: its distinct offending targets (capped) and their count."""
+    unique = links.drop_duplicates(["src", "dst"]).sort_values(["src", "dst"])
     status = ctx.col("status")
     limit = ctx.config.max_evidence_items
-    for src, group in links.groupby("src", sort=True):
-        unique = group.drop_duplicates("target")
-        items = [
-            {"target": t, "anchor": a[:100], "status": int(status[d])}
-            for t, a, d in zip(
-                unique["target"].head(limit),
-                unique["anchor"].head(limit),
-                unique["dst"].head(limit),
-                strict=True,
-            )
-        ]
-        yield int(src), items, len(unique)
+    sources = unique["src"].to_numpy()
+    dsts = unique["dst"].tolist()
+    bounds = (np.flatnonzero(np.diff(sources)) + 1).tolist()
+    for start, end in zip([0, *bounds], [*bounds, len(sources)], strict=True):
+        if start == end:
+            continue
+        src = int(sources[start])
+        items = []
+        for k in range(start, min(end, start + limit)):
+            target = ctx.pages[dsts[k]].url
+            anchor = ctx.anchor(src, target)[:100]
+            items.append({"target": target, "anchor": anchor, "status": int(status[dsts[k]])})
+        yield src, items, end - start
 
 
 def _broken_internal(ctx: AuditContext) -> Iterator[Hit]:
