@@ -252,13 +252,5 @@ class AuditContext:
                 result[r] = (gid, member_rows)
         return result
 
-    def status_of(self, url: str) -> int | None:
-        """Final status of a crawled internal URL (None when not crawled or no response)."""
-        i = self.by_url.get(url)
-        if i is None:
-            return None
-        status = self.pages[i].status
-        return status
-
     def is_home(self, url: str | None) -> bool:
         return self.home is not None and url == self.pages[self.home].url

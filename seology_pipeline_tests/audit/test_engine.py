@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 import numpy as np
@@ -137,6 +138,7 @@ def test_a_failing_rule_is_recorded_and_the_audit_goes_on(
     assert failures["exploding"].pages_failed == 0
     assert failures["fragile"].pages_failed == 1 and url(2) in failures["fragile"].error
     assert [f.rule_code for f in result.issues] == ["h1_missing"]
+    assert gc.isenabled()  # paused during the audit only
 
 
 def test_fingerprints_are_stable_across_crawls_and_measurements() -> None:

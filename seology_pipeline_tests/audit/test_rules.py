@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -410,8 +411,9 @@ def test_rule_triggers(code: str) -> None:
     hits = [f for f in result.issues if f.rule_code == code]
     expected_urls = expected if isinstance(expected, list) else [expected]
     assert sorted(f.url for f in hits) == expected_urls, [f.message for f in hits]
-    finding = hits[0]
-    assert finding.message and len(finding.fingerprint) == 64
+    for finding in hits:
+        assert finding.message and len(finding.fingerprint) == 64
+        assert json.loads(json.dumps(finding.to_dict()))["evidence"] == finding.evidence
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -51,17 +52,14 @@ def _no_response(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
     )
 
 
-def _soft_404_pattern(ctx: AuditContext) -> re.Pattern[str]:
-    cached = getattr(ctx, "_soft_404_re", None)
-    if cached is None:
-        words = "|".join(re.escape(p) for p in ctx.config.soft_404_patterns)
-        cached = re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
-        ctx._soft_404_re = cached  # type: ignore[attr-defined]
-    return cached
+@functools.cache
+def _soft_404_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    words = "|".join(re.escape(p) for p in patterns)
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
 
 
 def _soft_404(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
-    pattern = _soft_404_pattern(ctx)
+    pattern = _soft_404_regex(ctx.config.soft_404_patterns)
     for where, text in (("title", page.title), ("h1", page.h1_texts[0] if page.h1_texts else None)):
         if text and (match := pattern.search(text)):
             return Hit(
