@@ -1,6 +1,6 @@
 """Per-site assets: ``crawled_pages`` → ``seo_issues`` → ``site_analysis``, and their jobs.
 
-Each asset is a thin wrapper: it calls the domain code in ``seology_pipeline.sites`` and
+Each asset is a thin wrapper: it calls the domain code in ``seology_pipeline.runs`` and
 ``seology_pipeline.analysis`` and turns the outcome into metadata and check results.
 """
 
