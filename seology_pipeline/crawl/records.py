@@ -219,6 +219,8 @@ class SiteFacts:
     pages_blocked: int = 0
     stopped_reason: str | None = None
     duration_s: float | None = None
+    pages_rendered: int = 0
+    skipped_urls: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(dataclasses.asdict(self))

@@ -1,0 +1,207 @@
+# ruff: noqa: E501  (the settings table below is copied into the README as is)
+"""Crawl settings: one validated :class:`CrawlSettings` per crawl, from code or the environment.
+
+Every field can be set through an environment variable ``SEOLOGY_CRAWL_<FIELD>`` (upper case);
+:meth:`CrawlSettings.from_env` reads them and keyword overrides win. Lists are comma-separated, or a
+JSON array (use JSON for regular expressions that contain commas). Booleans: ``1/0``,
+``true/false``, ``yes/no``, ``on/off``.
+
+| Variable | Default | Meaning |
+|---|---|---|
+| ``SEOLOGY_CRAWL_ROOT_URL`` | (required) | Start URL (``http``/``https``) |
+| ``SEOLOGY_CRAWL_MAX_PAGES`` | ``500`` | Page records at most (1–50,000) |
+| ``SEOLOGY_CRAWL_MAX_DEPTH`` | ``10`` | Link depth at most (root is 0) |
+| ``SEOLOGY_CRAWL_CONCURRENCY`` | ``8`` | Pages in flight at once |
+| ``SEOLOGY_CRAWL_PER_HOST_CONCURRENCY`` | ``8`` | HTTP requests in flight per host |
+| ``SEOLOGY_CRAWL_DELAY_S`` | ``0`` | Pause between requests to one host (robots.txt crawl-delay wins if longer) |
+| ``SEOLOGY_CRAWL_PAGE_TIMEOUT_S`` | ``20`` | Time limit for fetching (and for rendering) one page |
+| ``SEOLOGY_CRAWL_TIME_BUDGET_S`` | ``3600`` | Stop starting new pages after this long |
+| ``SEOLOGY_CRAWL_MAX_PAGE_BYTES`` | ``5242880`` | Larger HTML bodies are recorded as ``too_big`` |
+| ``SEOLOGY_CRAWL_USER_AGENT`` | ``Mozilla/5.0 (compatible; SeologyBot/1.0; +https://seology.ai/bot)`` | User agent, also used for robots.txt |
+| ``SEOLOGY_CRAWL_INCLUDE_PATTERNS`` | (none) | Regexes; when set, only matching URLs are crawled (the root always is) |
+| ``SEOLOGY_CRAWL_EXCLUDE_PATTERNS`` | (none) | Regexes; matching URLs are not crawled |
+| ``SEOLOGY_CRAWL_OBEY_ROBOTS`` | ``true`` | Obey robots.txt (disallowed URLs are recorded as blocked) |
+| ``SEOLOGY_CRAWL_ALLOW_PRIVATE_NETWORKS`` | ``false`` | Allow loopback, private, link-local and reserved addresses |
+| ``SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST`` | (none) | CIDRs allowed even when private networks are not, e.g. ``10.1.0.0/16`` |
+| ``SEOLOGY_CRAWL_RENDER_MODE`` | ``auto`` | ``always`` (browser for every HTML page), ``auto`` (browser only where JavaScript is needed), ``never`` |
+| ``SEOLOGY_CRAWL_BROWSER`` | (auto) | Chromium executable (path or name on PATH); see ``crawl.browser`` |
+| ``SEOLOGY_CRAWL_BROWSER_PAGES`` | ``4`` | Browser tabs rendering at once |
+| ``SEOLOGY_CRAWL_BLOCK_RESOURCES`` | ``image,font,media,stylesheet`` | Resource types the browser does not load |
+| ``SEOLOGY_CRAWL_RENDER_WAIT_MS`` | ``500`` | Extra wait after ``load`` when the rendered title is still empty |
+| ``SEOLOGY_CRAWL_INCLUDE_WWW`` | ``true`` | Treat ``example.com`` and ``www.example.com`` as one site |
+| ``SEOLOGY_CRAWL_STRIP_QUERY_PARAMS`` | ``utm_*,gclid,fbclid,…`` | Query parameters removed from URLs (``*`` = prefix) |
+| ``SEOLOGY_CRAWL_FOLLOW_NOFOLLOW`` | ``false`` | Follow ``rel=nofollow`` links and links on ``nofollow`` pages |
+| ``SEOLOGY_CRAWL_MAX_REDIRECTS`` | ``10`` | Redirect hops followed per URL |
+| ``SEOLOGY_CRAWL_MAX_URL_LENGTH`` | ``2048`` | Longer URLs are not crawled |
+| ``SEOLOGY_CRAWL_MAX_QUERY_VARIANTS`` | ``50`` | Query-string variants crawled per path |
+| ``SEOLOGY_CRAWL_MAX_REPEATED_SEGMENTS`` | ``3`` | URLs repeating one path segment more often are not crawled |
+| ``SEOLOGY_CRAWL_MAX_RETRIES`` | ``2`` | Retries of a URL answered with 429/503 |
+| ``SEOLOGY_CRAWL_MAX_RETRY_AFTER_S`` | ``60`` | Longest ``Retry-After`` wait honoured |
+| ``SEOLOGY_CRAWL_MAX_SITEMAP_URLS`` | ``50000`` | Sitemap URLs kept for the in-sitemap flag |
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import re
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from seology_pipeline.settings import SettingsError
+
+ENV_PREFIX = "SEOLOGY_CRAWL_"
+ENV_ALIASES = {"browser_executable": "SEOLOGY_CRAWL_BROWSER"}
+RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "script", "xhr", "fetch"})
+DEFAULT_STRIP_PARAMS = (
+    "utm_*",
+    "gclid",
+    "gbraid",
+    "wbraid",
+    "dclid",
+    "fbclid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "igshid",
+)
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class CrawlSettings(BaseModel):
+    """Everything one crawl needs to know; see the module docstring for the meaning of each."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    root_url: str
+    max_pages: int = Field(500, ge=1, le=50_000)
+    max_depth: int = Field(10, ge=0, le=1000)
+    concurrency: int = Field(8, ge=1, le=64)
+    per_host_concurrency: int = Field(8, ge=1, le=64)
+    delay_s: float = Field(0.0, ge=0, le=60)
+    page_timeout_s: float = Field(20.0, gt=0, le=300)
+    time_budget_s: float = Field(3600.0, gt=0, le=7 * 24 * 3600)
+    max_page_bytes: int = Field(5 * 1024 * 1024, ge=1024, le=1024**3)
+    user_agent: str = "Mozilla/5.0 (compatible; SeologyBot/1.0; +https://seology.ai/bot)"
+    include_patterns: tuple[str, ...] = ()
+    exclude_patterns: tuple[str, ...] = ()
+    obey_robots: bool = True
+    allow_private_networks: bool = False
+    private_network_allowlist: tuple[str, ...] = ()
+    render_mode: Literal["always", "auto", "never"] = "auto"
+    browser_executable: str | None = None
+    browser_pages: int = Field(4, ge=1, le=32)
+    block_resources: tuple[str, ...] = ("image", "font", "media", "stylesheet")
+    render_wait_ms: int = Field(500, ge=0, le=30_000)
+    include_www: bool = True
+    strip_query_params: tuple[str, ...] = DEFAULT_STRIP_PARAMS
+    follow_nofollow: bool = False
+    max_redirects: int = Field(10, ge=0, le=50)
+    max_url_length: int = Field(2048, ge=64, le=65_536)
+    max_query_variants: int = Field(50, ge=1, le=100_000)
+    max_repeated_segments: int = Field(3, ge=1, le=100)
+    max_retries: int = Field(2, ge=0, le=10)
+    max_retry_after_s: float = Field(60.0, ge=0, le=3600)
+    max_sitemap_urls: int = Field(50_000, ge=0, le=1_000_000)
+
+    @field_validator("root_url")
+    @classmethod
+    def _check_root_url(cls, value: str) -> str:
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"root_url must be an absolute http(s) URL, got {value!r}")
+        return value
+
+    @field_validator("user_agent")
+    @classmethod
+    def _check_user_agent(cls, value: str) -> str:
+        if not value.strip() or any(c in value for c in "\r\n"):
+            raise ValueError("user_agent must be a non-empty single line")
+        return value.strip()
+
+    @field_validator("include_patterns", "exclude_patterns")
+    @classmethod
+    def _check_patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+        return value
+
+    @field_validator("private_network_allowlist")
+    @classmethod
+    def _check_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for cidr in value:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError:
+                raise ValueError(f"{cidr!r} is not an IP network such as 10.0.0.0/8") from None
+        return value
+
+    @field_validator("block_resources")
+    @classmethod
+    def _check_resources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - RESOURCE_TYPES)
+        if unknown:
+            raise ValueError(f"unknown resource types {unknown}; use {sorted(RESOURCE_TYPES)}")
+        return value
+
+    @field_validator("browser_executable")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> CrawlSettings:
+        """Settings from ``SEOLOGY_CRAWL_*`` variables, with ``overrides`` winning.
+
+        Raises :class:`~seology_pipeline.settings.SettingsError` naming the variable (or field)
+        that holds a bad value.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        for name, info in cls.model_fields.items():
+            var = ENV_ALIASES.get(name, ENV_PREFIX + name.upper())
+            if var in env and name not in overrides:
+                values[name] = _parse_env(var, env[var], info.annotation)
+                sources[name] = var
+        values.update(overrides)
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            problems = []
+            for err in exc.errors():
+                field = str(err["loc"][0]) if err["loc"] else "settings"
+                problems.append(f"{sources.get(field, field)}: {err['msg']}")
+            raise SettingsError("invalid crawl settings: " + "; ".join(problems)) from None
+
+
+def _parse_env(var: str, raw: str, annotation: Any) -> Any:
+    text = raw.strip()
+    if annotation is bool:
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise SettingsError(f"{var} must be true or false, got {raw!r}")
+    if "tuple" in str(annotation):
+        if text.startswith("["):
+            try:
+                items = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise SettingsError(f"{var} is not a JSON list: {exc}") from None
+            if not isinstance(items, list):
+                raise SettingsError(f"{var} must be a JSON list of strings")
+            return tuple(str(i) for i in items)
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+    return text
