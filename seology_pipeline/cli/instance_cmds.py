@@ -44,17 +44,3 @@ def dev(port: int) -> None:
     command = [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-p", str(port)]
     click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home}); Ctrl-C stops it")
     raise SystemExit(subprocess.call(command, cwd=PROJECT_ROOT, env=env))
-
-
-@click.command()
-def demo() -> None:
-    """Set up the embedded database and Dagster instance (the crawl pipeline comes next)."""
-    from seology_pipeline.db.engine import check_connection, make_engine
-    from seology_pipeline.db.migrate import upgrade
-
-    engine = make_engine()
-    check_connection(engine)
-    upgrade(engine)
-    home = init_instance()
-    click.echo(f"App database and Dagster instance ready ({home}).")
-    click.echo("The crawl pipeline is not wired yet: nothing to run end to end so far.")

@@ -6,9 +6,11 @@ import sys
 
 import click
 
-from seology_pipeline.cli import instance_cmds
+from seology_pipeline.cli import instance_cmds, run_cmds
+from seology_pipeline.cli.accounts_cmds import sites, users
 from seology_pipeline.cli.browser_cmds import browser
 from seology_pipeline.cli.db_cmds import db
+from seology_pipeline.cli.demo_cmd import demo
 from seology_pipeline.cli.errors import ExpectedError
 
 
@@ -32,7 +34,13 @@ cli.add_command(browser)
 cli.add_command(db)
 cli.add_command(instance_cmds.instance)
 cli.add_command(instance_cmds.dev)
-cli.add_command(instance_cmds.demo)
+cli.add_command(users)
+cli.add_command(sites)
+cli.add_command(run_cmds.crawl)
+cli.add_command(run_cmds.status)
+cli.add_command(run_cmds.report)
+cli.add_command(run_cmds.rules)
+cli.add_command(demo)
 
 
 def main() -> None:

@@ -1,0 +1,127 @@
+"""``seology demo``: the whole pipeline on the bundled demo site, on embedded defaults."""
+
+from __future__ import annotations
+
+import os
+import socket
+from contextlib import closing
+
+import click
+from sqlalchemy import Engine
+
+from seology_pipeline.cli.errors import CommandError
+from seology_pipeline.cli.instance_cmds import init_instance
+from seology_pipeline.cli.run_cmds import crawl_in_process
+from seology_pipeline.db.engine import check_connection, make_engine, session_scope
+from seology_pipeline.db.migrate import upgrade
+from seology_pipeline.db.models import SiteConnection, Subscription, SubscriptionStatus, User
+from seology_pipeline.demo.server import serve_demo_site
+from seology_pipeline.report import load_report, render_html_report
+from seology_pipeline.settings import data_dir
+
+DEMO_USER = "demo-user"
+DEMO_SITE = "demo-bakery"
+DEFAULT_PORT = 8765
+
+
+def _free_port(preferred: int) -> int:
+    """``preferred`` if free (so the demo site keeps its URLs across runs), else any port."""
+    with closing(socket.socket()) as probe:
+        try:
+            probe.bind(("127.0.0.1", preferred))
+        except OSError:
+            return 0
+    return preferred
+
+
+def _register(engine: Engine, url: str) -> None:
+    with session_scope(engine) as session:
+        if session.get(User, DEMO_USER) is None:
+            session.add(User(id=DEMO_USER, email="demo@seology.invalid", name="Demo customer"))
+            session.flush()
+            session.add(
+                Subscription(
+                    user_id=DEMO_USER, plan_code="agency", status=SubscriptionStatus.ACTIVE
+                )
+            )
+        site = session.get(SiteConnection, DEMO_SITE)
+        if site is None:
+            session.add(
+                SiteConnection(
+                    id=DEMO_SITE,
+                    user_id=DEMO_USER,
+                    root_url=url,
+                    name="Cedar Hollow Bakery (demo)",
+                    default_max_pages=100,
+                )
+            )
+        else:
+            site.root_url = url
+            site.is_active = True
+
+
+def _summary(engine: Engine) -> list[str]:
+    with session_scope(engine) as session:
+        data = load_report(session, DEMO_SITE)
+        crawl = data.crawl
+        lines = [
+            "",
+            f"{data.site.name}: {crawl.pages_crawled} pages crawled, "
+            f"health score {crawl.health_score or 0:.0f}/100",
+            "issues: "
+            + ", ".join(f"{count} {severity}" for severity, count in data.by_severity.items()),
+            f"since the previous crawl: {data.diff.new} new, {data.diff.resolved} resolved, "
+            f"{data.diff.regressed} regressed",
+        ]
+        if data.analysis is not None:
+            lines.append(f"analysis ({data.analysis.analyst}): {data.analysis.summary}")
+            for rank, action in enumerate(data.analysis.actions[:5], start=1):
+                lines.append(f"  {rank}. [{action.severity}] {action.title}")
+        lines.append("most severe issues:")
+        for row in data.rows[:8]:
+            lines.append(f"  {row['severity']:<8} {row['rule']:<28} {row['url']}")
+        report = render_html_report(session, DEMO_SITE)
+    path = data_dir() / "reports" / f"{DEMO_SITE}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report, encoding="utf-8")
+    lines.append(f"HTML report: {path}")
+    return lines
+
+
+@click.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port of the demo site on 127.0.0.1 (taken: any free port).",
+)
+def demo(port: int) -> None:
+    """Serve the bundled demo site, then crawl, audit and analyse it end to end.
+
+    Uses the embedded defaults: the SQLite app database and Dagster instance under the data
+    folder; the rule-based analyst unless ANTHROPIC_API_KEY is set.
+    """
+    engine = make_engine()
+    check_connection(engine)
+    upgrade(engine)
+    home = init_instance()
+    # The demo site is on loopback: allow exactly that address, nothing else private.
+    os.environ.setdefault("SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST", "127.0.0.1")
+    with serve_demo_site(_free_port(port)) as url:
+        _register(engine, url)
+        click.echo(f"demo site {url} (user {DEMO_USER}, site {DEMO_SITE}); crawling...")
+        runs = crawl_in_process(DEMO_SITE, None, DEMO_USER)
+    for run in runs:
+        state = "ok" if run.success else f"FAILED: {run.error}"
+        click.echo(f"run {run.run_id}: {state}")
+    if not runs[0].success:
+        raise CommandError(f"the demo crawl failed: {runs[0].error}")
+    for line in _summary(engine):
+        click.echo(line)
+    click.echo(
+        "\nSee the same runs and data in the Dagster UI: `.venv/bin/seology dev`, then open "
+        f"http://127.0.0.1:3000 (DAGSTER_HOME={home})."
+    )
+    if len(runs) < 2 or not runs[1].success:
+        raise CommandError("the analysis run failed; see the run in the Dagster UI")
