@@ -3,19 +3,13 @@ temporary embedded instance: upkeep jobs, a crawl of the demo site, a refused cr
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
-import httpx
 import pytest
 from sqlalchemy import Engine
 
@@ -31,11 +25,9 @@ from seology_pipeline.db.models import (
 from seology_pipeline.demo.server import serve_demo_site
 from seology_pipeline.instance import apply_pool_limits, write_embedded_instance
 from seology_pipeline.queue import JobState, JobStatus, QueueClient, RunNotFoundError
-from seology_pipeline.settings import PROJECT_ROOT
+from seology_pipeline_tests.dagster_processes import dagster_stack
 from seology_pipeline_tests.databases import migrated_engine, sqlite_url
 
-BIN = Path(sys.executable).parent
-READY_TIMEOUT = 180
 RUN_TIMEOUT = 240
 LOCATION_QUERY = """
 { workspaceOrError { ... on Workspace { locationEntries { name
@@ -51,24 +43,6 @@ class Stack:
     site_url: str
     jobs: set[str]
     log_dir: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _location(url: str) -> dict | None:
-    try:
-        answer = httpx.post(f"{url}/graphql", json={"query": LOCATION_QUERY}, timeout=10)
-    except httpx.HTTPError:
-        return None
-    entries = answer.json()["data"]["workspaceOrError"].get("locationEntries") or []
-    for entry in entries:
-        if entry["name"] == "seology_pipeline" and entry["locationOrLoadError"]:
-            return entry["locationOrLoadError"]
-    return None
 
 
 def _populate(engine: Engine, site_url: str) -> None:
@@ -98,8 +72,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     home = write_embedded_instance(root / "dagster_home")
     with dg.DagsterInstance.from_config(str(home)) as instance:
         apply_pool_limits(instance)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     db_url = sqlite_url(root)
     with serve_demo_site() as site_url, migrated_engine(db_url) as engine:
         _populate(engine, site_url)
@@ -112,63 +84,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "ANTHROPIC_BASE_URL": "http://127.0.0.1:9",
         }
         env.pop("ANTHROPIC_API_KEY", None)
-        logs = root / "logs"
-        logs.mkdir()
-        processes: list[subprocess.Popen] = []
-        try:
-            # The webserver (and its code server) first, then the daemon (DESIGN §8).
-            web = [
-                str(BIN / "dagster-webserver"),
-                "-w",
-                "workspace.yaml",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-            ]
-            processes.append(_start(web, env, logs / "webserver.log"))
-            location = _wait_for_location(url, processes[0], logs)
-            daemon = [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"]
-            processes.append(_start(daemon, env, logs / "daemon.log"))
-            jobs = {job["name"] for repo in location["repositories"] for job in repo["jobs"]}
-            yield Stack(url=url, engine=engine, site_url=site_url, jobs=jobs, log_dir=logs)
-        finally:
-            # Each process leads its own group, which also holds the code servers and run
-            # workers it started: stopping the group leaves no run or browser behind.
-            for process in reversed(processes):
-                _signal_group(process, signal.SIGTERM)
-            for process in reversed(processes):
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    _signal_group(process, signal.SIGKILL)
-                    process.wait(timeout=10)
-            for process in processes:
-                _signal_group(process, signal.SIGKILL)  # stragglers of the group, if any
-
-
-def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, sig)
-
-
-def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    handle = log.open("wb")
-    return subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=handle, start_new_session=True
-    )
-
-
-def _wait_for_location(url: str, web: subprocess.Popen, logs: Path) -> dict:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        assert web.poll() is None, (logs / "webserver.log").read_text()[-3000:]
-        location = _location(url)
-        if location and location["__typename"] == "RepositoryLocation":
-            return location
-        assert not location or location["__typename"] != "PythonError", location
-        time.sleep(1)
-    raise AssertionError(f"webserver not ready in {READY_TIMEOUT} s")
+        with dagster_stack(env, root / "logs") as deployment:
+            yield Stack(
+                url=deployment.url,
+                engine=engine,
+                site_url=site_url,
+                jobs=deployment.jobs,
+                log_dir=deployment.log_dir,
+            )
 
 
 def _wait(client: QueueClient, run_id: str, stack: Stack) -> JobStatus:

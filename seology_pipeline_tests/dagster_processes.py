@@ -1,0 +1,112 @@
+"""A real Dagster deployment for tests: ``dagster-webserver`` then ``dagster-daemon`` as
+subprocesses on a given DAGSTER_HOME, each leading its own process group so that stopping it
+also stops the code servers, run workers and browsers it started."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from seology_pipeline.settings import PROJECT_ROOT
+
+BIN = Path(sys.executable).parent
+READY_TIMEOUT = 180
+LOCATION_QUERY = """
+{ workspaceOrError { ... on Workspace { locationEntries { name
+  locationOrLoadError { __typename ... on RepositoryLocation { repositories { name
+    jobs { name } } } ... on PythonError { message } } } } } }
+"""
+
+
+@dataclass
+class DagsterStack:
+    url: str
+    jobs: set[str]
+    log_dir: Path
+
+    def logs(self, tail: int = 3000) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-tail:]}"
+            for path in sorted(self.log_dir.glob("*.log"))
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _location(url: str) -> dict | None:
+    try:
+        answer = httpx.post(f"{url}/graphql", json={"query": LOCATION_QUERY}, timeout=10)
+    except httpx.HTTPError:
+        return None
+    entries = answer.json()["data"]["workspaceOrError"].get("locationEntries") or []
+    for entry in entries:
+        if entry["name"] == "seology_pipeline" and entry["locationOrLoadError"]:
+            return entry["locationOrLoadError"]
+    return None
+
+
+def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, sig)
+
+
+def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    handle = log.open("wb")
+    return subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=handle, start_new_session=True
+    )
+
+
+def _wait_for_location(url: str, web: subprocess.Popen, logs: Path) -> dict:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        assert web.poll() is None, (logs / "webserver.log").read_text()[-3000:]
+        location = _location(url)
+        if location and location["__typename"] == "RepositoryLocation":
+            return location
+        assert not location or location["__typename"] != "PythonError", location
+        time.sleep(1)
+    raise AssertionError(f"webserver not ready in {READY_TIMEOUT} s")
+
+
+@contextlib.contextmanager
+def dagster_stack(env: dict[str, str], log_dir: Path) -> Iterator[DagsterStack]:
+    """Start the webserver (and its code server), wait for the code location, then the daemon
+    (DESIGN §8: the daemon first can fail an automation run); stop both groups on exit."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    processes: list[subprocess.Popen] = []
+    try:
+        web = [str(BIN / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1"]
+        processes.append(_start([*web, "-p", str(port)], env, log_dir / "webserver.log"))
+        location = _wait_for_location(url, processes[0], log_dir)
+        daemon = [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"]
+        processes.append(_start(daemon, env, log_dir / "daemon.log"))
+        jobs = {job["name"] for repo in location["repositories"] for job in repo["jobs"]}
+        yield DagsterStack(url=url, jobs=jobs, log_dir=log_dir)
+    finally:
+        for process in reversed(processes):
+            _signal_group(process, signal.SIGTERM)
+        for process in reversed(processes):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait(timeout=10)
+        for process in processes:
+            _signal_group(process, signal.SIGKILL)  # stragglers of the group, if any
