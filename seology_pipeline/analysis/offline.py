@@ -1,7 +1,9 @@
 """The rule-based analyst: fills the same schema deterministically, without AI.
 
 One action per audit rule, ranked by ``severity weight × share of pages affected ÷ effort``
-(ties: severity, issue count, rule code). Quick wins are the best-ranked low-effort actions.
+within each severity tier: every critical action comes before any high one, and so on (a single
+5xx page outranks missing social tags on every page). Ties: issue count, rule code. Quick wins
+are the best-ranked low-effort actions.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def rule_based_analysis(site: SiteIssues) -> SiteAnalysis:
         effort = CATEGORY_EFFORT.get(str(category).lower(), "medium")
         score = SEVERITY_WEIGHT[severity] * share / EFFORT_WEIGHT[effort]
         scored.append((score, rule_code, category, severity, effort, share, urls, group))
-    scored.sort(key=lambda s: (-s[0], SEVERITY_RANK[s[3]], -len(s[7]), s[1], s[2]))
+    scored.sort(key=lambda s: (SEVERITY_RANK[s[3]], -s[0], -len(s[7]), s[1], s[2]))
     actions = [_action(*entry[1:]) for entry in scored[:MAX_ACTIONS]]
     quick_wins = [
         QuickWin(

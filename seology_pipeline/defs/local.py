@@ -42,7 +42,7 @@ def run_site_job(
 
     if not instance.has_dynamic_partition(SITES_PARTITIONS_NAME, site_id):
         instance.add_dynamic_partitions(SITES_PARTITIONS_NAME, [site_id])
-    job = defs.get_job_def(job_name)
+    job = defs.resolve_job_def(job_name)
     result = job.execute_in_process(
         instance=instance,
         partition_key=site_id,

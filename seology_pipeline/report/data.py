@@ -181,7 +181,9 @@ def _analysis(session: Session, crawl: Crawl) -> Analysis | None:
     ).first()
     if conversation is None:
         return None
-    result = conversation.result or {}
+    stored = conversation.result or {}
+    # The analyst stores its validated answer under "analysis", with provenance around it.
+    result = stored.get("analysis") if isinstance(stored.get("analysis"), dict) else stored
     actions = [
         Action(
             title=str(raw.get("title") or ""),

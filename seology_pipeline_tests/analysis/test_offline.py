@@ -38,25 +38,26 @@ RANKING_ISSUES = [
 ]  # fmt: skip
 
 
-def test_rule_based_ranking_is_severity_times_share_over_effort(session: Session) -> None:
+def test_rule_based_ranking_is_severity_tier_then_share_over_effort(session: Session) -> None:
     seeded = seed_site(session, RANKING_ISSUES)
     site = session.get(SiteConnection, seeded.site_id)
     issues = load_site_issues(session, site, session.get(Crawl, seeded.crawl_id))
 
     analysis = rule_based_analysis(issues)
     titles = [a.title for a in analysis.actions]
-    # meta/high: 4 × 25/50 ÷ 1 = 2.0; images/low: 1 × 30/50 ÷ 1 = 0.6;
-    # performance/critical: 8 × 2/50 ÷ 3 ≈ 0.107; indexability/critical: 8 × 1/50 ÷ 2 = 0.08
+    # Critical first: performance 8 × 2/50 ÷ 3 ≈ 0.107 before indexability 8 × 1/50 ÷ 2 = 0.08;
+    # then meta/high 4 × 25/50 ÷ 1 = 2.0, then images/low 1 × 30/50 ÷ 1 = 0.6.
     assert [t.split("”")[0].split("“")[1] for t in titles] == [
-        "missing title",
-        "missing alt",
         "slow page",
         "noindex page",
+        "missing title",
+        "missing alt",
     ]
-    first = analysis.actions[0]
-    assert first.severity == "high" and first.effort == "low" and first.impact == "high"
-    assert len(first.issue_ids) == 25 and len(first.affected_urls) == 10
-    assert [w.title for w in analysis.quick_wins] == titles[:2]
+    assert [a.severity for a in analysis.actions] == ["critical", "critical", "high", "low"]
+    title = analysis.actions[2]
+    assert title.effort == "low" and title.impact == "high"
+    assert len(title.issue_ids) == 25 and len(title.affected_urls) == 10
+    assert [w.title for w in analysis.quick_wins] == titles[2:]
     assert analysis.summary.startswith("Rule-based analysis (not AI)")
     assert rule_based_analysis(issues) == analysis  # deterministic
 

@@ -169,7 +169,7 @@ def populate(engine: Engine) -> None:
                     analyst="claude",
                     model="claude-sonnet-4-5",
                     created_at=T1 + timedelta(minutes=5),
-                    result=ANALYSIS,
+                    result={"analyst": "claude", "ai_generated": True, "analysis": ANALYSIS},
                     **common,
                 ),
             ]
