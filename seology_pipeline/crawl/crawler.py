@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Callable
 
 from protego import Protego
 
-from seology_pipeline.crawl.browser import Renderer
+from seology_pipeline.crawl.browser import BrowserNotFoundError, Renderer, find_browser_executable
 from seology_pipeline.crawl.extract import (
     PageData,
     apply_page_data,
@@ -91,6 +91,7 @@ class SiteCrawler:
         root = normalise(s.root_url) or s.root_url
         self._fetcher = fetcher = HttpFetcher(s, self.guard, self.gate)
         if s.render_mode != "never":
+            find_browser_executable(s.browser_executable)  # fail fast, with install help
             self.renderer = Renderer(s, self.guard)
         out: asyncio.Queue[PageRecord | None] = asyncio.Queue(maxsize=s.concurrency * 2)
         workers: list[asyncio.Task[None]] = []
@@ -185,6 +186,8 @@ class SiteCrawler:
             return record
         try:
             await self._fetch_into(record)
+        except BrowserNotFoundError:
+            raise
         except Exception as exc:  # one page's failure never ends the crawl
             record.error_kind = record.error_kind or ErrorKind.OTHER
             record.error = f"{type(exc).__name__}: {exc}"

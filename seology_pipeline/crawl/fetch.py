@@ -127,6 +127,7 @@ class HttpFetcher:
                     result.error = f"more than {self.settings.max_redirects} redirects"
                     break
                 if not follow(location):
+                    await self.guard.check(location)  # record a refused target even unfollowed
                     break
                 current = location
                 retries = 0
@@ -136,7 +137,6 @@ class HttpFetcher:
                 f"no answer within {self.settings.page_timeout_s:g} s",
             )
         except NetworkGuardError as exc:
-            result.final_url = current
             result.error_kind, result.error = ErrorKind.NETWORK_GUARD, str(exc)
         except HostResolutionError as exc:
             result.error_kind, result.error = ErrorKind.DNS, str(exc)
