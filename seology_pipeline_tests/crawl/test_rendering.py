@@ -1,0 +1,110 @@
+"""The browser path: real Chromium rendering pages of local sites."""
+
+from __future__ import annotations
+
+import pytest
+
+from seology_pipeline.crawl.browser import BrowserNotFoundError
+from seology_pipeline.crawl.crawler import crawl_site
+from seology_pipeline.crawl.records import ErrorKind, HopKind
+from seology_pipeline_tests.crawl.conftest import crawl, settings_for
+from seology_pipeline_tests.sites import page, serve_site
+
+JS_PAGE = """<html><head><title></title></head><body><div id="root"></div>
+<script>
+document.title = 'Made by JavaScript';
+document.getElementById('root').innerHTML =
+  '<h1>Rendered heading</h1><a href="/js-only">only in the DOM</a>';
+</script></body></html>"""
+
+STATIC = (
+    "<html><head><title>Static</title><link rel=stylesheet href=/style.css></head><body>"
+    '<p>Plenty of server rendered words here for the reader to enjoy today.</p><a href="/js">'
+    'js</a> <img src="/pic.png" alt="A picture" width="30" height="20"></body></html>'
+)
+
+
+def _site_routes() -> dict:
+    return {
+        "/": page(STATIC),
+        "/js": page(JS_PAGE),
+        "/js-only": page("<title>Found through JavaScript</title><p>hello</p>"),
+        "/style.css": (200, {"Content-Type": "text/css"}, "body{}"),
+        "/pic.png": (200, {"Content-Type": "image/png"}, b"\x89PNG"),
+    }
+
+
+@pytest.mark.parametrize("mode", ["always", "auto", "never"])
+def test_javascript_title_and_links(mode: str, browser_executable: str) -> None:
+    with serve_site(_site_routes()) as site:
+        records, facts = crawl(
+            settings_for(site, render_mode=mode, browser_executable=browser_executable)
+        )
+        paths = site.paths()
+    js = records["/js"]
+    if mode == "never":
+        assert js.title == "" and not js.rendered
+        assert "/js-only" not in records
+        return
+    assert js.rendered and js.title == "Made by JavaScript"
+    assert js.h1_texts == ["Rendered heading"]
+    assert [link.url for link in js.links] == [site.url + "/js-only"]
+    assert {(d.field, d.raw, d.rendered) for d in js.render_diffs} == {
+        ("title", "", "Made by JavaScript"),
+        ("link_count", 0, 1),
+    }
+    assert records["/js-only"].title == "Found through JavaScript"
+    assert records["/js-only"].found_on == site.url + "/js"
+    root = records["/"]
+    assert root.rendered == (mode == "always")
+    assert [(i.url, i.alt, i.width) for i in root.images] == [
+        (site.url + "/pic.png", "A picture", "30")
+    ]
+    # images and stylesheets stay unloaded; the browser reuses the fetched HTML
+    assert "/pic.png" not in paths and "/style.css" not in paths
+    assert paths.count("/js") == 1 and paths.count("/") == 1
+    assert facts.pages_rendered == (3 if mode == "always" else 1)
+
+
+def test_javascript_redirect_and_guard_inside_the_browser(browser_executable: str) -> None:
+    routes = {
+        "/": page('<a href="/jsr">r</a><a href="/evil">e</a><a href="/probe">p</a>'),
+        "/jsr": page("<title>before</title><script>location.replace('/landing')</script>"),
+        "/landing": page("<title>Landing</title>"),
+        "/evil": page(
+            "<title>x</title><script>location.href='http://169.254.169.254/latest/'</script>"
+        ),
+        "/probe": page(
+            "<title></title><script>fetch('http://169.254.169.254/latest/meta-data/')"
+            ".then(() => { document.title = 'reached'; })"
+            ".catch(() => { document.title = 'refused'; });</script>"
+        ),
+    }
+    with serve_site(routes) as site:
+        records, _ = crawl(
+            settings_for(
+                site,
+                render_mode="always",
+                browser_executable=browser_executable,
+                allow_private_networks=False,
+                private_network_allowlist=("127.0.0.1/32",),
+            )
+        )
+    jsr = records["/jsr"]
+    assert [(h.url, h.status, h.kind) for h in jsr.redirect_chain] == [
+        (site.url + "/jsr", 200, HopKind.JAVASCRIPT)
+    ]
+    assert (jsr.final_url, jsr.status, jsr.title) == (site.url + "/landing", 200, "Landing")
+    evil = records["/evil"]
+    assert evil.error_kind == ErrorKind.NETWORK_GUARD
+    assert evil.final_url == "http://169.254.169.254/latest/"
+    assert evil.redirect_chain[0].kind == HopKind.JAVASCRIPT
+    assert records["/probe"].title == "refused"
+
+
+def test_missing_browser_fails_the_crawl_with_install_help() -> None:
+    with serve_site({"/": page("<title>x</title>")}) as site:
+        settings = settings_for(site, render_mode="always", browser_executable="/no/such/chrome")
+        with pytest.raises(BrowserNotFoundError, match="playwright install chromium"):
+            crawl_site(settings)
+        assert site.requests == []
