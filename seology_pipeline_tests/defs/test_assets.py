@@ -1,0 +1,224 @@
+"""The per-site assets materialized in process on a real instance, against a site on 127.0.0.1,
+with the app database on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import dagster as dg
+import pytest
+from playwright.async_api import Error as PlaywrightError
+from sqlalchemy import Engine, func, select
+
+import seology_pipeline.defs.assets as assets_module
+import seology_pipeline.runs.crawl_run as crawl_run
+from seology_pipeline.crawl.records import PageRecord, SiteFacts
+from seology_pipeline.crawl.settings import CrawlSettings
+from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.models import (
+    AuditLog,
+    Conversation,
+    Crawl,
+    CrawlStatus,
+    Notification,
+    Page,
+    SeoIssue,
+    UsageRecord,
+)
+from seology_pipeline.defs.assets import crawled_pages, seo_issues, site_analysis
+from seology_pipeline.defs.claude import ClaudeResource
+from seology_pipeline.defs.crawler import CrawlerResource
+from seology_pipeline.defs.partitions import SITES_PARTITIONS_NAME
+from seology_pipeline.defs.resources import DatabaseResource
+from seology_pipeline_tests.factories import add_customer
+from seology_pipeline_tests.sites import Site, page, serve_site
+
+ASSETS = [crawled_pages, seo_issues, site_analysis]
+PAGES = {
+    "/": page(
+        '<html lang="en"><head><title>Riverside Books: used and rare books</title></head>'
+        '<body><h1>Riverside Books</h1><a href="/shop">Shop</a> <a href="/about">About</a>'
+        ' <a href="/gone">Old page</a></body></html>'
+    ),
+    "/shop": page("<html><head><title>Shop</title></head><body><p>Books.</p></body></html>"),
+    "/about": page('<html><body><h1>About</h1><a href="/">Home</a></body></html>'),
+}
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serve_site(PAGES) as served:
+        yield served
+
+
+def _resources(engine: Engine) -> dict[str, Any]:
+    return {
+        "database": DatabaseResource(url=engine.url.render_as_string(hide_password=False)),
+        "crawler": CrawlerResource(allow_private_networks=True, render_mode="never"),
+        "claude": ClaudeResource(mode="offline"),
+    }
+
+
+def _materialize(
+    engine: Engine,
+    instance: dg.DagsterInstance,
+    selection: list = ASSETS,
+    config: dict[str, Any] | None = None,
+) -> dg.ExecuteInProcessResult:
+    if not instance.has_dynamic_partition(SITES_PARTITIONS_NAME, "site-1"):
+        instance.add_dynamic_partitions(SITES_PARTITIONS_NAME, ["site-1"])
+    run_config = {"ops": {"crawled_pages": {"config": config}}} if config else None
+    return dg.materialize(
+        selection,
+        partition_key="site-1",
+        instance=instance,
+        resources=_resources(engine),
+        run_config=run_config,
+        raise_on_error=False,
+    )
+
+
+def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, Any]:
+    [event] = [
+        e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(asset)
+    ]
+    values = event.step_materialization_data.materialization.metadata
+    return {key: getattr(value, "value", value) for key, value in values.items()}
+
+
+def _checks(result: dg.ExecuteInProcessResult) -> dict[str, bool]:
+    return {
+        e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    }
+
+
+def _count(engine: Engine, model: type) -> int:
+    with session_scope(engine) as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_crawl_audit_and_analysis_land_in_the_app_database(
+    app_engine: Engine, instance: dg.DagsterInstance, site: Site
+) -> None:
+    add_customer(app_engine, f"{site.url}/")
+    result = _materialize(app_engine, instance)
+    assert result.success
+
+    crawl = _metadata(result, "crawled_pages")
+    assert crawl["pagesAnalyzed"] == 4 and crawl["html_pages"] == 3 and crawl["home_status"] == 200
+    issues = _metadata(result, "seo_issues")
+    assert issues["pagesAnalyzed"] == 4 and issues["issuesFound"] > 0
+    assert issues["issues_new"] == issues["issuesFound"] and 0 < issues["health_score"] < 100
+    assert "broken_internal_link" in issues["top_issues"]
+    analysis = _metadata(result, "site_analysis")
+    assert analysis["analyst"] == "offline" and analysis["conversationId"] > 0
+    assert analysis["issuesAnalyzed"] == issues["issuesFound"]
+    assert _checks(result) == {"home_page_ok": True, "has_html_pages": True, "no_rule_raised": True}
+
+    with session_scope(app_engine) as session:
+        stored = session.scalars(select(Crawl)).one()
+        assert stored.is_current and stored.status == CrawlStatus.COMPLETED
+        assert stored.run_id == result.run_id and stored.issues_found == issues["issuesFound"]
+        assert stored.summary["diff"]["new"] == issues["issuesFound"]
+        usage = session.scalars(select(UsageRecord)).one()
+        assert (usage.crawls, usage.pages, usage.analyses) == (1, 4, 1)
+        actions = set(session.scalars(select(AuditLog.action)))
+        assert {"crawl.started", "crawl.completed", "audit.completed"} <= actions
+        assert "analysis.completed" in actions
+        kinds = set(session.scalars(select(Notification.kind)))
+        assert {"crawl_completed", "analysis_ready"} <= kinds
+        assert session.scalars(select(Conversation)).one().crawl_id == stored.id
+
+
+def test_rematerializing_replaces_the_snapshot_without_duplicates(
+    app_engine: Engine, instance: dg.DagsterInstance, site: Site
+) -> None:
+    add_customer(app_engine, f"{site.url}/")
+    assert _materialize(app_engine, instance).success
+    pages, issues = _count(app_engine, Page), _count(app_engine, SeoIssue)
+    second = _materialize(app_engine, instance)
+    assert second.success
+    assert (_count(app_engine, Page), _count(app_engine, SeoIssue)) == (pages, issues)
+    assert _metadata(second, "seo_issues")["issues_persisting"] == issues
+    with session_scope(app_engine) as session:
+        crawls = session.scalars(select(Crawl).order_by(Crawl.id)).all()
+        assert [c.is_current for c in crawls] == [False, True]
+
+
+def test_refused_crawl_fails_once_and_writes_only_the_refusal(
+    app_engine: Engine, instance: dg.DagsterInstance, site: Site
+) -> None:
+    add_customer(app_engine, f"{site.url}/")
+    result = _materialize(app_engine, instance, config={"user_id": "someone-else"})
+    assert not result.success
+    events = [e.event_type for e in result.all_events]
+    assert dg.DagsterEventType.STEP_UP_FOR_RETRY not in events
+    assert not site.requests  # nothing was fetched
+    assert _count(app_engine, Crawl) == 0 and _count(app_engine, UsageRecord) == 0
+    with session_scope(app_engine) as session:
+        assert list(session.scalars(select(AuditLog.action))) == ["crawl.refused"]
+        assert list(session.scalars(select(Notification.kind))) == ["crawl_refused"]
+
+
+def test_failure_mid_write_keeps_the_previous_snapshot(
+    app_engine: Engine,
+    instance: dg.DagsterInstance,
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_customer(app_engine, f"{site.url}/")
+    assert _materialize(app_engine, instance, [crawled_pages]).success
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full while swapping the snapshot")
+
+    monkeypatch.setattr(crawl_run, "increment_usage", broken)
+    result = _materialize(app_engine, instance, [crawled_pages])
+    assert not result.success
+    with session_scope(app_engine) as session:
+        crawls = session.scalars(select(Crawl).order_by(Crawl.id)).all()
+        assert [(c.status, c.is_current) for c in crawls] == [
+            (CrawlStatus.COMPLETED, True),
+            (CrawlStatus.FAILED, False),
+        ]
+        assert "disk full" in crawls[1].error
+        assert set(session.scalars(select(Page.crawl_id))) == {crawls[0].id}
+
+
+def test_transient_browser_crash_is_retried(
+    app_engine: Engine,
+    instance: dg.DagsterInstance,
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_customer(app_engine, f"{site.url}/")
+    real_crawl = assets_module.crawl_site
+    calls: list[int] = []
+
+    def flaky(settings: CrawlSettings, on_page: Callable[[PageRecord], None]) -> SiteFacts:
+        calls.append(1)
+        if len(calls) == 1:
+            raise PlaywrightError("Target page, context or browser has been closed")
+        return real_crawl(settings, on_page=on_page)
+
+    monkeypatch.setattr(assets_module, "crawl_site", flaky)
+    result = _materialize(app_engine, instance, [crawled_pages])
+    assert result.success and len(calls) == 2
+    assert dg.DagsterEventType.STEP_UP_FOR_RETRY in [e.event_type for e in result.all_events]
+    with session_scope(app_engine) as session:
+        statuses = list(session.scalars(select(Crawl.status).order_by(Crawl.id)))
+        assert statuses == [CrawlStatus.FAILED, CrawlStatus.COMPLETED]
+
+
+def test_asset_checks_fail_when_the_home_page_is_broken(
+    app_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    routes = {"/": page("<html><body>down</body></html>", status=500)}
+    with serve_site(routes) as broken:
+        add_customer(app_engine, f"{broken.url}/")
+        result = _materialize(app_engine, instance, [crawled_pages])
+    assert result.success
+    assert _checks(result) == {"home_page_ok": False, "has_html_pages": False}
