@@ -52,6 +52,11 @@ BASE_ARGS = (
     "--disable-default-apps",
     "--mute-audio",
     "--disable-gpu",
+    "--disable-software-rasterizer",
+    "--disable-features=BackForwardCache",
+    # One renderer process for all tabs: measured 920 MB instead of 1.6 GB (RSS of the whole
+    # tree) for 4 tabs, at 12 instead of 13.5 pages/s.
+    "--renderer-process-limit=1",
 )
 RESOURCE_TYPES = {
     "image": "Image",

@@ -307,9 +307,7 @@ def apply_page_data(record: PageRecord, data: PageData, scope: Scope) -> None:
     record.twitter = dict(data["twitter"])
     record.json_ld = json_ld_blocks(data["json_ld"])
     main_text = data["text"] or ""
-    record.word_count = len(text_fp.words(main_text))
-    record.content_hash = text_fp.content_hash(main_text)
-    record.simhash = text_fp.simhash(main_text)
+    record.word_count, record.content_hash, record.simhash = text_fp.fingerprint(main_text)
     record.links = [
         _link(href, anchor, rel, base, scope, strip) for href, anchor, rel in data["links"]
     ]
