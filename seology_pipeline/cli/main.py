@@ -1,21 +1,43 @@
-"""``seology`` root command: shared error handling, then the command groups."""
+"""``seology`` root command: shared error handling, then the command groups (loaded lazily, so a
+command imports only what it needs — Dagster alone takes over a second to import)."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from seology_pipeline.cli import instance_cmds, run_cmds
-from seology_pipeline.cli.accounts_cmds import sites, users
-from seology_pipeline.cli.browser_cmds import browser
-from seology_pipeline.cli.db_cmds import db
-from seology_pipeline.cli.demo_cmd import demo
 from seology_pipeline.cli.errors import ExpectedError
+
+COMMANDS = {
+    "browser": "seology_pipeline.cli.browser_cmds:browser",
+    "crawl": "seology_pipeline.cli.run_cmds:crawl",
+    "db": "seology_pipeline.cli.db_cmds:db",
+    "demo": "seology_pipeline.cli.demo_cmd:demo",
+    "dev": "seology_pipeline.cli.instance_cmds:dev",
+    "instance": "seology_pipeline.cli.instance_cmds:instance",
+    "report": "seology_pipeline.cli.run_cmds:report",
+    "rules": "seology_pipeline.cli.run_cmds:rules",
+    "sites": "seology_pipeline.cli.accounts_cmds:sites",
+    "status": "seology_pipeline.cli.run_cmds:status",
+    "users": "seology_pipeline.cli.accounts_cmds:users",
+}
 
 
 class SeologyGroup(click.Group):
-    """Turns expected failures (bad settings, unreachable services) into one line on stderr."""
+    """Loads commands on first use and turns expected failures (bad settings, unreachable
+    services, refusals) into one line on stderr with exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -28,19 +50,6 @@ class SeologyGroup(click.Group):
 @click.group(cls=SeologyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Seology pipeline: crawl, audit and analyse connected sites with Dagster."""
-
-
-cli.add_command(browser)
-cli.add_command(db)
-cli.add_command(instance_cmds.instance)
-cli.add_command(instance_cmds.dev)
-cli.add_command(users)
-cli.add_command(sites)
-cli.add_command(run_cmds.crawl)
-cli.add_command(run_cmds.status)
-cli.add_command(run_cmds.report)
-cli.add_command(run_cmds.rules)
-cli.add_command(demo)
 
 
 def main() -> None:

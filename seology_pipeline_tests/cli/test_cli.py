@@ -1,0 +1,160 @@
+"""The ``seology`` command through real subprocesses: success paths, failures, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from seology_pipeline.db.engine import make_engine, session_scope
+from seology_pipeline.db.models import Conversation, Crawl
+from seology_pipeline_tests.sites import Site, page, serve_site
+
+SEOLOGY = str(Path(sys.executable).parent / "seology")
+SITE = {
+    "/": page(
+        '<html lang="en"><head><title>Harbour Cafe: coffee by the sea</title></head><body>'
+        '<h1>Harbour Cafe</h1><a href="/menu">Menu</a> <a href="/missing">Old</a></body></html>'
+    ),
+    "/menu": page("<html><head><title>Menu</title></head><body>Coffee.</body></html>"),
+}
+
+
+@dataclass
+class Shell:
+    env: dict[str, str]
+    data_dir: Path
+
+    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [SEOLOGY, *args], env=self.env, capture_output=True, text=True, timeout=timeout
+        )
+
+    def ok(self, *args: str) -> str:
+        result = self.run(*args)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+
+@pytest.fixture
+def shell(tmp_path: Path) -> Shell:
+    env = {
+        **os.environ,
+        "SEOLOGY_DATA_DIR": str(tmp_path),
+        "SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST": "127.0.0.1",
+        "SEOLOGY_CRAWL_RENDER_MODE": "never",
+    }
+    for name in ("SEOLOGY_DATABASE_URL", "DAGSTER_HOME", "SEOLOGY_DAGSTER_URL"):
+        env.pop(name, None)
+    return Shell(env, tmp_path)
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serve_site(SITE) as served:
+        yield served
+
+
+def _fails(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+def test_help_everywhere(shell: Shell) -> None:
+    for command in ([], ["db"], ["users", "add"], ["sites", "add"], ["crawl"], ["report"]):
+        assert "Usage: seology" in shell.ok(*command, "--help")
+
+
+def test_operator_workflow_from_user_to_report(shell: Shell, site: Site) -> None:
+    assert "at revision" in shell.ok("db", "upgrade")
+    assert "user ann added (pro, active)" in shell.ok("users", "add", "ann", "--plan", "pro")
+    site_id = shell.ok(
+        "sites", "add", f"{site.url}/", "--user", "ann", "--id", "cafe", "--max-pages", "20"
+    ).strip()
+    assert site_id == "cafe"
+    listing = shell.ok("sites", "list")
+    assert "cafe" in listing and f"{site.url}/" in listing and "manual" in listing
+
+    crawl = shell.run("crawl", "cafe", "--user", "ann")
+    assert crawl.returncode == 0, crawl.stdout + crawl.stderr
+    assert "pagesAnalyzed=3" in crawl.stdout and "analyst=offline" in crawl.stdout
+    run_id = crawl.stdout.split()[1].rstrip(":")
+
+    status = json.loads(shell.ok("status", run_id))
+    assert status["status"] == "COMPLETED" and status["site_id"] == "cafe"
+    assert status["result"]["pagesAnalyzed"] == 3
+
+    rows = json.loads(shell.ok("report", "cafe", "--format", "json"))
+    assert any(row["rule"] == "broken_internal_link" for row in rows)
+    csv_text = shell.ok("report", "cafe", "--format", "csv")
+    assert csv_text.splitlines()[0].startswith("id,severity,category,rule,url")
+    html_path = Path(shell.ok("report", "cafe", "--format", "html").strip())
+    assert html_path.is_file() and f"{site.url}/" in html_path.read_text()
+
+    engine = make_engine(f"sqlite:///{shell.data_dir / 'seology.db'}")
+    with session_scope(engine) as session:
+        crawl_row = session.scalars(select(Crawl)).one()
+        assert crawl_row.run_id == run_id and crawl_row.pages_crawled == 3
+        assert session.scalars(select(Conversation)).one().analyst == "offline"
+    engine.dispose()
+
+
+def test_rules_lists_the_catalogue(shell: Shell) -> None:
+    table = shell.ok("rules")
+    assert "broken_internal_link" in table and "critical" in table
+    entries = json.loads(shell.ok("rules", "--format", "json"))
+    assert len(entries) >= 45 and {"code", "severity", "thresholds"} <= set(entries[0])
+
+
+def test_failures_are_one_clear_line(shell: Shell, site: Site) -> None:
+    shell.ok("db", "upgrade")
+    _fails(shell.run("sites", "add", f"{site.url}/", "--user", "nobody"), "does not exist")
+    shell.ok("users", "add", "bob")
+    _fails(shell.run("users", "add", "bob"), "already exists")
+    _fails(shell.run("users", "add", "eve", "--plan", "platinum"), "unknown plan")
+    _fails(shell.run("sites", "add", "not a url", "--user", "bob"), "root_url")
+    _fails(shell.run("crawl", "no-such-site"), "does not exist")
+    _fails(shell.run("report", "no-such-site"), "does not exist")
+    _fails(shell.run("status", "00000000-0000-0000-0000-000000000000"), "no run")
+    assert shell.run("crawl", "x", "--max-pages", "0").returncode == 2  # click's own check
+
+    bad_db = {**shell.env, "SEOLOGY_DATABASE_URL": "postgresql://u@127.0.0.1:9/x"}
+    result = subprocess.run(
+        [SEOLOGY, "db", "upgrade"], env=bad_db, capture_output=True, text=True, timeout=60
+    )
+    _fails(result, "cannot reach the database", "SEOLOGY_DATABASE_URL")
+
+
+def test_the_network_guard_refuses_internal_sites(shell: Shell) -> None:
+    shell.ok("db", "upgrade")
+    shell.ok("users", "add", "mallory")
+    env = {**shell.env}
+    env.pop("SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST")
+    result = subprocess.run(
+        [SEOLOGY, "sites", "add", "http://169.254.169.254/latest/", "--user", "mallory"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    _fails(result, "refusing")
+
+
+def test_demo_runs_end_to_end(shell: Shell) -> None:
+    result = shell.run("demo", "--port", "0", timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "pages crawled, health score" in out and "analysis (offline)" in out
+    assert "critical" in out and "http_5xx" in out
+    report = Path(out.split("HTML report: ")[1].splitlines()[0])
+    assert report.is_file() and report.stat().st_size > 10_000
+    assert "seology dev" in out and "http://127.0.0.1:3000" in out
