@@ -50,7 +50,7 @@ def _encode_cursor(site_id: str, created_at: datetime) -> str:
 
 @dg.sensor(
     job=crawl_site_job,
-    minimum_interval_seconds=15,
+    minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Registers each new site connection as a partition and requests its first crawl.",
 )
