@@ -1,4 +1,4 @@
-"""Rows every area's tests need: a user with a subscription and a connected site."""
+"""What many tests need: a user with a subscription and a connected site, a tiny site."""
 
 from __future__ import annotations
 
@@ -14,6 +14,18 @@ from seology_pipeline.db.models import (
     SubscriptionStatus,
     User,
 )
+from seology_pipeline_tests.sites import page
+
+BOOKSHOP = {
+    "/": page(
+        '<html lang="en"><head><title>Riverside Books: used and rare books</title></head>'
+        '<body><h1>Riverside Books</h1><a href="/shop">Shop</a> <a href="/about">About</a>'
+        ' <a href="/gone">Old page</a></body></html>'
+    ),
+    "/shop": page("<html><head><title>Shop</title></head><body><p>Books.</p></body></html>"),
+    "/about": page('<html><body><h1>About</h1><a href="/">Home</a></body></html>'),
+}
+"""A tiny site for ``sites.serve_site``: 3 pages, a broken link, a missing title."""
 
 
 def add_customer(

@@ -31,24 +31,15 @@ from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.partitions import SITES_PARTITIONS_NAME
 from seology_pipeline.defs.resources import DatabaseResource
-from seology_pipeline_tests.factories import add_customer
+from seology_pipeline_tests.factories import BOOKSHOP, add_customer
 from seology_pipeline_tests.sites import Site, page, serve_site
 
 ASSETS = [crawled_pages, seo_issues, site_analysis]
-PAGES = {
-    "/": page(
-        '<html lang="en"><head><title>Riverside Books: used and rare books</title></head>'
-        '<body><h1>Riverside Books</h1><a href="/shop">Shop</a> <a href="/about">About</a>'
-        ' <a href="/gone">Old page</a></body></html>'
-    ),
-    "/shop": page("<html><head><title>Shop</title></head><body><p>Books.</p></body></html>"),
-    "/about": page('<html><body><h1>About</h1><a href="/">Home</a></body></html>'),
-}
 
 
 @pytest.fixture
 def site() -> Iterator[Site]:
-    with serve_site(PAGES) as served:
+    with serve_site(BOOKSHOP) as served:
         yield served
 
 

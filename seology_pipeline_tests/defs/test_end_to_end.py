@@ -19,19 +19,10 @@ from seology_pipeline.db.models import Conversation, Crawl, Page, SeoIssue
 from seology_pipeline.instance import PRODUCTION_CONFIG, apply_pool_limits
 from seology_pipeline_tests.dagster_processes import DagsterStack, dagster_stack
 from seology_pipeline_tests.databases import migrated_engine, temporary_pg_database
-from seology_pipeline_tests.factories import add_customer
-from seology_pipeline_tests.sites import page, serve_site
+from seology_pipeline_tests.factories import BOOKSHOP, add_customer
+from seology_pipeline_tests.sites import serve_site
 
 TIMEOUT_S = 300
-SITE = {
-    "/": page(
-        '<html lang="en"><head><title>Riverside Books: used and rare books</title></head>'
-        '<body><h1>Riverside Books</h1><a href="/shop">Shop</a> <a href="/about">About</a>'
-        ' <a href="/gone">Old page</a></body></html>'
-    ),
-    "/shop": page("<html><head><title>Shop</title></head><body><p>Books.</p></body></html>"),
-    "/about": page('<html><body><h1>About</h1><a href="/">Home</a></body></html>'),
-}
 
 
 def _pg_env(url: str) -> dict[str, str]:
@@ -66,7 +57,7 @@ def test_a_new_connection_is_crawled_audited_and_analysed_by_itself(tmp_path: Pa
         temporary_pg_database("dagster_e2e") as dagster_db,
         temporary_pg_database("app_e2e") as app_db,
         migrated_engine(app_db) as engine,
-        serve_site(SITE) as site,
+        serve_site(BOOKSHOP) as site,
     ):
         pg_env = _pg_env(dagster_db)
         env = {

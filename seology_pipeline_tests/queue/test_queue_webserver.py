@@ -29,11 +29,6 @@ from seology_pipeline_tests.dagster_processes import dagster_stack
 from seology_pipeline_tests.databases import migrated_engine, sqlite_url
 
 RUN_TIMEOUT = 240
-LOCATION_QUERY = """
-{ workspaceOrError { ... on Workspace { locationEntries { name
-  locationOrLoadError { __typename ... on RepositoryLocation { repositories { name
-    jobs { name } } } ... on PythonError { message } } } } } }
-"""
 
 
 @dataclass
