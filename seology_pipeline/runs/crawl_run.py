@@ -244,7 +244,11 @@ class SnapshotWriter:
         )
 
     def fail(self, error: str, *, now: datetime) -> None:
-        """Drop what this crawl wrote, keep its row as a failed crawl, tell the owner."""
+        """Drop what this crawl wrote and keep its row as a failed crawl.
+
+        The owner hears of it once the run has failed for good (the run-failure sensor), not
+        after each attempt the retry policy makes.
+        """
         self._buffer.clear()
         if self.crawl_id is None:
             return
@@ -264,14 +268,6 @@ class SnapshotWriter:
                 run_id=self.run_id,
                 crawl_id=self.crawl_id,
                 error=error[:500],
-            )
-            notify(
-                session,
-                "crawl_failed",
-                "Crawl failed",
-                f"The crawl of {self.plan.root_url} failed: {error[:500]}",
-                user_id=self.plan.user_id,
-                site_id=self.plan.site_id,
             )
 
 
