@@ -7,7 +7,9 @@ browser) is measured per crawler. Prints one line per crawler:
 
     auto: 61.2 pages/s, 0.41x baseline, peak RSS 512 MB
 
-Usage: ``python benchmarks/crawl_throughput.py [--pages 500] [--modes baseline,always,auto]``.
+Usage: ``python benchmarks/crawl_throughput.py [--pages 500] [--modes baseline,always,auto]``;
+add ``always+guard`` or ``auto+guard`` to measure with the network guard checking every browser
+request (production setting; the plain modes allow private networks to reach 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -160,12 +162,14 @@ def run_one(mode: str, root: str, pages: int) -> None:
         from seology_pipeline.crawl.settings import CrawlSettings
 
         counter = {"n": 0}
+        guarded = mode.endswith("+guard")  # the network guard on, 127.0.0.1 allow-listed
         settings = CrawlSettings(
             root_url=root,
             max_pages=pages,
             max_depth=1000,
-            render_mode=mode,
-            allow_private_networks=True,
+            render_mode=mode.removesuffix("+guard"),
+            allow_private_networks=not guarded,
+            private_network_allowlist=("127.0.0.1/32",) if guarded else (),
         )
         facts = crawl_site(settings, lambda record: counter.__setitem__("n", counter["n"] + 1))
         count, rendered = counter["n"], facts.pages_rendered

@@ -115,12 +115,18 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up early (timeouts, size limits) are expected; stay quiet."""
+
+
 @contextmanager
 def serve_site(routes: Mapping[str, Route] | Path, host: str = "127.0.0.1") -> Iterator[Site]:
     """Serve ``routes`` (or the files of a folder) on ``host`` at a free port until exit."""
     table = _folder_routes(routes) if isinstance(routes, Path) else dict(routes)
-    server = ThreadingHTTPServer((host, 0), _Handler)
-    server.daemon_threads = True
+    server = _Server((host, 0), _Handler)
     port = server.server_address[1]
     site = Site(f"http://{host}:{port}", port, table)
     server.RequestHandlerClass = type("Handler", (_Handler,), {"site": site})

@@ -245,7 +245,7 @@ def needs_javascript(data: PageData) -> bool:
         or hints.get("js_redirect", False)
         or hints.get("empty_mount", False)
         or "javascript" in hints.get("noscript", "")
-        or len(text_fp.words(data["text"])) < 20
+        or len(data["text"].split()) < 20
     )
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
+import ssl
 import time
 
+import httpx
 import pytest
 
 from seology_pipeline.crawl.crawler import SiteCrawler, crawl_site
-from seology_pipeline.crawl.records import ErrorKind, HopKind, PageRecord
+from seology_pipeline.crawl.fetch import classify
+from seology_pipeline.crawl.records import ErrorKind, HopKind, PageRecord, SiteFacts
 from seology_pipeline_tests.crawl.conftest import crawl, settings_for
 from seology_pipeline_tests.sites import Request, Response, page, redirect, serve_site
 
@@ -389,3 +393,43 @@ def test_callback_errors_propagate() -> None:
         pytest.raises(RuntimeError, match="database down"),
     ):
         crawl_site(settings_for(site), fail)
+
+
+def test_connection_and_tls_failures_are_recorded() -> None:
+    with serve_site({"/": page("<title>plain http</title>")}) as site:
+        records, _ = crawl(
+            settings_for(site).model_copy(update={"root_url": f"https://127.0.0.1:{site.port}/"})
+        )
+    assert records["/"].error_kind == ErrorKind.TLS
+    with serve_site({}) as site:
+        closed = site.port
+    records, facts = crawl(
+        settings_for(site).model_copy(update={"root_url": f"http://127.0.0.1:{closed}/"})
+    )
+    assert records["/"].error_kind == ErrorKind.CONNECTION
+    assert facts.robots_error and facts.robots_error.startswith("connection")
+
+
+def test_error_classification() -> None:
+    dns = httpx.ConnectError("[Errno -2] Name or service not known")
+    assert classify(dns) == ErrorKind.DNS
+    assert classify(httpx.ConnectError("[Errno 111] Connection refused")) == ErrorKind.CONNECTION
+    assert classify(httpx.ReadTimeout("timed out")) == ErrorKind.TIMEOUT
+    try:
+        raise httpx.ConnectError("handshake") from ssl.SSLError(1, "CERTIFICATE_VERIFY_FAILED")
+    except httpx.ConnectError as exc:
+        assert classify(exc) == ErrorKind.TLS
+
+
+def test_records_survive_a_json_round_trip() -> None:
+    html = (
+        '<title>J</title><script type="application/ld+json">{"@type": "Thing"}</script>'
+        '<a href="/">home</a><img src="/i.png">'
+    )
+    with serve_site({"/": page(html)}) as site:
+        records, facts = crawl(settings_for(site))
+    record = records["/"]
+    data = json.loads(json.dumps(record.to_dict()))
+    assert PageRecord.from_dict(data) == record
+    assert isinstance(data["simhash"], int) and 0 <= data["simhash"] < 2**64
+    assert SiteFacts.from_dict(json.loads(json.dumps(facts.to_dict()))) == facts
