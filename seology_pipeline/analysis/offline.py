@@ -23,9 +23,11 @@ from seology_pipeline.analysis.schema import (
     site_hosts,
 )
 from seology_pipeline.analysis.text import clean_text
+from seology_pipeline.audit.rules import RULES
 
 OFFLINE_VERSION = "rules-v1"
 LABEL = "Rule-based analysis (not AI)"
+RULE_TITLES = {rule.code: rule.title for rule in RULES}
 SEVERITY_WEIGHT = {"critical": 8.0, "high": 4.0, "medium": 2.0, "low": 1.0}
 EFFORT_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 3.0}
 # Typical effort per issue category; anything unknown counts as medium.
@@ -99,7 +101,11 @@ def _action(
     if SEVERITY_WEIGHT[severity] * share < 0.5:
         impact = "low"
     return RankedAction(
-        title=clean_text(f"Fix “{rule_code.replace('_', ' ')}” ({count} issues)", 160),
+        title=clean_text(
+            f"Fix “{RULE_TITLES.get(rule_code, rule_code.replace('_', ' '))}” "
+            f"({count} issue{'s' if count != 1 else ''})",
+            160,
+        ),
         rationale=(
             f"{count} {severity} {category} issue{'s' if count != 1 else ''} on "
             f"{len(urls)} URL{'s' if len(urls) != 1 else ''} ({share:.0%} of crawled pages). "

@@ -119,3 +119,19 @@ def test_a_site_without_issues_gets_no_api_call(session: Session) -> None:
     assert outcome.analyst == "offline" and outcome.issues_total == 0
     assert api.requests == []
     assert "no open SEO issues" in outcome.summary
+
+
+def test_actions_are_titled_with_the_audit_catalogue(session: Session) -> None:
+    seeded = seed_site(
+        session,
+        [
+            {"rule_code": "http_5xx", "category": "response", "severity": "critical"},
+            {"rule_code": "title_missing", "category": "metadata", "severity": "high"},
+            {"rule_code": "title_missing", "category": "metadata", "severity": "high"},
+        ],
+    )
+    site = session.get(SiteConnection, seeded.site_id)
+    issues = load_site_issues(session, site, session.get(Crawl, seeded.crawl_id))
+    titles = [a.title for a in rule_based_analysis(issues).actions]
+    assert titles[0] == "Fix “Server error (5xx)” (1 issue)"
+    assert titles[1].endswith("(2 issues)") and "title_missing" not in titles[1]
