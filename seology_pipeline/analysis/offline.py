@@ -97,9 +97,13 @@ def _action(
 ) -> RankedAction:
     example = clean_text(group.sort_values("id")["message"].iloc[0], 200)
     count = len(group)
-    impact = "high" if SEVERITY_WEIGHT[severity] * share >= 2 else "medium"
-    if SEVERITY_WEIGHT[severity] * share < 0.5:
+    reach = SEVERITY_WEIGHT[severity] * share
+    if severity == "critical" or reach >= 2:
+        impact = "high"  # a critical issue is high impact even on one page
+    elif reach < 0.5 and severity != "high":
         impact = "low"
+    else:
+        impact = "medium"
     return RankedAction(
         title=clean_text(
             f"Fix “{RULE_TITLES.get(rule_code, rule_code.replace('_', ' '))}” "

@@ -132,6 +132,8 @@ def test_actions_are_titled_with_the_audit_catalogue(session: Session) -> None:
     )
     site = session.get(SiteConnection, seeded.site_id)
     issues = load_site_issues(session, site, session.get(Crawl, seeded.crawl_id))
-    titles = [a.title for a in rule_based_analysis(issues).actions]
+    actions = rule_based_analysis(issues).actions
+    titles = [a.title for a in actions]
     assert titles[0] == "Fix “Server error (5xx)” (1 issue)"
+    assert actions[0].impact == "high"  # critical, even on one page of many
     assert titles[1].endswith("(2 issues)") and "title_missing" not in titles[1]
