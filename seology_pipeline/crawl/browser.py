@@ -69,6 +69,11 @@ RESOURCE_TYPES = {
 }
 _HOP_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
 PAGE_REUSE = 200
+# Restart browser and driver after this many renders: the driver and the renderer process grow
+# by ~45 MB per 1,000 pages otherwise.
+BROWSER_REUSE = 500
+# Every this many renders, tell Chromium memory is short (it then frees caches and collects).
+PRESSURE_EVERY = 25
 
 
 class BrowserNotFoundError(RuntimeError):
@@ -138,7 +143,7 @@ class _Tab:
     document: tuple[int, list[dict[str, str]], bytes] | None = None
     navigations: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
-    statuses: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)  # main-frame documents
     uses: int = 0
 
 
@@ -156,6 +161,7 @@ class Renderer:
         self._start_lock = asyncio.Lock()
         self._answering: set[asyncio.Future[None]] = set()
         self.pages_rendered = 0
+        self._renders = 0
 
     @property
     def started(self) -> bool:
@@ -163,20 +169,33 @@ class Renderer:
 
     async def start(self) -> None:
         async with self._start_lock:
-            if self._browser is not None:
+            if self._browser is None:
+                await self._launch()
+
+    async def _launch(self) -> None:
+        executable = find_browser_executable(self.settings.browser_executable)
+        self._playwright = await async_playwright().start()
+        self._browser = await self._playwright.chromium.launch(
+            executable_path=executable,
+            args=launch_args("image" in self.settings.block_resources),
+            timeout=60_000,
+        )
+        self._context = await self._browser.new_context(
+            user_agent=self.settings.user_agent, service_workers="block"
+        )
+        self._renders = 0
+        for _ in range(self.settings.browser_pages):
+            self._tabs.put_nowait(None)
+
+    async def _recycle(self) -> None:
+        """Restart browser and driver once every tab is idle, to bound their memory."""
+        async with self._start_lock:
+            if self._renders < BROWSER_REUSE:
                 return
-            executable = find_browser_executable(self.settings.browser_executable)
-            self._playwright = await async_playwright().start()
-            self._browser = await self._playwright.chromium.launch(
-                executable_path=executable,
-                args=launch_args("image" in self.settings.block_resources),
-                timeout=60_000,
-            )
-            self._context = await self._browser.new_context(
-                user_agent=self.settings.user_agent, service_workers="block"
-            )
             for _ in range(self.settings.browser_pages):
-                self._tabs.put_nowait(None)
+                await self._tabs.get()
+            await self.close()
+            await self._launch()
 
     async def close(self) -> None:
         if self._browser is not None:
@@ -189,6 +208,8 @@ class Renderer:
         self, url: str, status: int, headers: list[tuple[str, str]], body: bytes
     ) -> Rendered:
         """Render ``url`` from the HTTP response already fetched; never raises for page errors."""
+        if self._renders >= BROWSER_REUSE:
+            await self._recycle()
         await self.start()
         tab = await self._tabs.get()
         try:
@@ -202,6 +223,9 @@ class Renderer:
                 await _close_quietly(tab.page)
                 tab = None
             self.pages_rendered += 1
+            self._renders += 1
+            if self._renders % PRESSURE_EVERY == 0:
+                await tab.cdp.send("Memory.simulatePressureNotification", {"level": "critical"})
             return result
         except PlaywrightError as exc:
             if tab is not None:
@@ -222,9 +246,9 @@ class Renderer:
         else:
             types = ["Document", *sorted(self.blocked_types)]
             patterns = [{"urlPattern": "*", "resourceType": t} for t in types]
+        patterns.append({"urlPattern": "*", "resourceType": "Document", "requestStage": "Response"})
         cdp.on("Fetch.requestPaused", lambda event: self._on_request(tab, event))
         await cdp.send("Fetch.enable", {"patterns": patterns})
-        page.on("response", lambda response: _note_status(tab, page, response))
         return tab
 
     def _on_request(self, tab: _Tab, event: dict[str, Any]) -> None:
@@ -238,6 +262,11 @@ class Renderer:
         kind = event.get("resourceType")
         main_document = kind == "Document" and event.get("frameId") == tab.main_frame
         try:
+            if "responseStatusCode" in event:  # a document's response, seen to note its status
+                if main_document:
+                    tab.statuses[url] = event["responseStatusCode"]
+                await tab.cdp.send("Fetch.continueRequest", {"requestId": request_id})
+                return
             if kind in self.blocked_types:
                 await tab.cdp.send(
                     "Fetch.failRequest", {"requestId": request_id, "errorReason": "BlockedByClient"}
@@ -321,11 +350,6 @@ class Renderer:
                     raise
                 await page.wait_for_load_state("load", timeout=timeout_ms)
         raise AssertionError("unreachable")
-
-
-def _note_status(tab: _Tab, page: Page, response: Any) -> None:
-    if response.frame == page.main_frame and response.request.resource_type == "document":
-        tab.statuses[response.url] = response.status
 
 
 async def _close_quietly(page: Page) -> None:
