@@ -55,7 +55,9 @@ BASE_ARGS = (
     "--disable-software-rasterizer",
     "--disable-features=BackForwardCache",
     # One renderer process for all tabs: measured 920 MB instead of 1.6 GB (RSS of the whole
-    # tree) for 4 tabs, at 12 instead of 13.5 pages/s.
+    # tree) for 4 tabs, at 12 instead of 13.5 pages/s. The price: a page whose script never
+    # yields stalls the other tabs until it times out, and their renders fail with it (their
+    # records keep the raw HTML fields).
     "--renderer-process-limit=1",
 )
 RESOURCE_TYPES = {
@@ -198,8 +200,11 @@ class Renderer:
             await self._launch()
 
     async def close(self) -> None:
+        """Close browser and driver (stopping the driver ends a browser that does not answer)."""
         if self._browser is not None:
-            await self._browser.close()
+            with contextlib.suppress(PlaywrightError, TimeoutError):
+                async with asyncio.timeout(10):
+                    await self._browser.close()
         if self._playwright is not None:
             await self._playwright.stop()
         self._browser = self._context = self._playwright = None
@@ -212,28 +217,36 @@ class Renderer:
             await self._recycle()
         await self.start()
         tab = await self._tabs.get()
+        deadline = self.settings.page_timeout_s * 2 + 5
         try:
-            if tab is None or tab.uses >= PAGE_REUSE:
-                if tab is not None:
+            async with asyncio.timeout(deadline):
+                if tab is None or tab.uses >= PAGE_REUSE:
+                    if tab is not None:
+                        await _close_quietly(tab.page)
+                    tab = await self._new_tab()
+                tab.uses += 1
+                result = await self._render(tab, url, status, headers, body)
+                if result.error is not None:
+                    await _stop_scripts(tab)
                     await _close_quietly(tab.page)
-                tab = await self._new_tab()
-            tab.uses += 1
-            result = await self._render(tab, url, status, headers, body)
-            if result.error is not None:
-                await _close_quietly(tab.page)
-                tab = None
-            self.pages_rendered += 1
-            self._renders += 1
-            if self._renders % PRESSURE_EVERY == 0:
-                await tab.cdp.send("Memory.simulatePressureNotification", {"level": "critical"})
-            return result
+                    tab = None
+                elif (self._renders + 1) % PRESSURE_EVERY == 0:
+                    await tab.cdp.send("Memory.simulatePressureNotification", {"level": "critical"})
+        except TimeoutError:
+            # The renderer stopped answering (a script that never yields): restart the browser.
+            tab = None
+            self._renders = BROWSER_REUSE
+            result = Rendered(error=f"browser: no answer within {deadline:g} s")
         except PlaywrightError as exc:
             if tab is not None:
                 await _close_quietly(tab.page)
             tab = None
-            return Rendered(error=f"browser: {exc}".splitlines()[0])
+            result = Rendered(error=f"browser: {exc}".splitlines()[0])
         finally:
             self._tabs.put_nowait(tab)
+        self.pages_rendered += 1
+        self._renders += 1
+        return result
 
     async def _new_tab(self) -> _Tab:
         assert self._context is not None
@@ -315,20 +328,17 @@ class Renderer:
         started = time.perf_counter()
         result = Rendered()
         try:
-            async with asyncio.timeout(self.settings.page_timeout_s * 2 + 5):
-                try:
-                    await page.goto(url, wait_until="load", timeout=timeout_ms)
-                except PlaywrightError as exc:
-                    if not tab.navigations:
-                        result.error = f"render: {exc}".splitlines()[0]
-                        return result
-                    await page.wait_for_load_state("load", timeout=timeout_ms)
+            try:
+                await page.goto(url, wait_until="load", timeout=timeout_ms)
+            except PlaywrightError as exc:
+                if not tab.navigations:
+                    result.error = f"render: {exc}".splitlines()[0]
+                    return result
+                await page.wait_for_load_state("load", timeout=timeout_ms)
+            result.data = await self._extract(page, timeout_ms)
+            if not result.data["title"] and self.settings.render_wait_ms:
+                await page.wait_for_timeout(self.settings.render_wait_ms)
                 result.data = await self._extract(page, timeout_ms)
-                if not result.data["title"] and self.settings.render_wait_ms:
-                    await page.wait_for_timeout(self.settings.render_wait_ms)
-                    result.data = await self._extract(page, timeout_ms)
-        except TimeoutError:
-            result.error = f"render took longer than {self.settings.page_timeout_s * 2 + 5:g} s"
         except PlaywrightError as exc:
             result.error = f"render: {exc}".splitlines()[0]
         finally:
@@ -350,6 +360,12 @@ class Renderer:
                     raise
                 await page.wait_for_load_state("load", timeout=timeout_ms)
         raise AssertionError("unreachable")
+
+
+async def _stop_scripts(tab: _Tab) -> None:
+    """Interrupt a script that never yields; tabs share one renderer, so it would stall them all."""
+    with contextlib.suppress(PlaywrightError):
+        await tab.cdp.send("Runtime.terminateExecution")
 
 
 async def _close_quietly(page: Page) -> None:

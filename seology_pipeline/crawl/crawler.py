@@ -248,9 +248,8 @@ class SiteCrawler:
     async def _render(self, record: PageRecord, fetched: Fetched, raw: PageData) -> PageData:
         assert self.renderer is not None and fetched.body is not None
         url = fetched.final_url
-        result = await self.renderer.render(
-            url, fetched.status or 200, list(fetched.headers.multi_items()), fetched.body
-        )
+        headers = list(fetched.headers.multi_items())
+        result = await self.renderer.render(url, fetched.status or 200, headers, fetched.body)
         record.load_ms = (record.load_ms or 0.0) + result.load_ms
         if result.refused is not None:
             record.redirect_chain.append(RedirectHop(url, record.status, HopKind.JAVASCRIPT))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from seology_pipeline.crawl.browser import BrowserNotFoundError
@@ -108,3 +110,26 @@ def test_missing_browser_fails_the_crawl_with_install_help() -> None:
         with pytest.raises(BrowserNotFoundError, match="playwright install chromium"):
             crawl_site(settings)
         assert site.requests == []
+
+
+def test_a_page_that_hangs_the_browser_does_not_stop_the_crawl(browser_executable: str) -> None:
+    routes = {
+        "/": page('<a href="/hang">h</a>' + "".join(f'<a href="/p{i}">p</a>' for i in range(8))),
+        "/hang": page("<title>hang</title><script>while (true) {}</script>"),
+    }
+    routes.update({f"/p{i}": page(f"<title>p{i}</title>") for i in range(8)})
+    with serve_site(routes) as site:
+        started = time.monotonic()
+        records, facts = crawl(
+            settings_for(
+                site, render_mode="always", browser_executable=browser_executable, page_timeout_s=2
+            )
+        )
+        elapsed = time.monotonic() - started
+    # The first render that times out interrupts the script, which frees the shared renderer;
+    # the renders that timed out keep their raw HTML fields.
+    assert records["/hang"].title == "hang"
+    assert len(records) == 10 and facts.pages_rendered == 10
+    failed = [r for r in records.values() if not r.rendered]
+    assert all(r.error_kind == ErrorKind.BROWSER and r.title for r in failed)
+    assert len(failed) <= 3 and elapsed < 10
