@@ -63,7 +63,9 @@ def new_site_connections(
         )
     if not rows:
         return dg.SkipReason("no new site connections")
-    keys = [site_id for site_id, _ in rows]
+    # A site someone already registered (a CLI crawl, the queue client) needs no first crawl.
+    registered = set(context.instance.get_dynamic_partitions(SITES_PARTITIONS_NAME))
+    keys = [site_id for site_id, _ in rows if site_id not in registered]
     return dg.SensorResult(
         run_requests=[
             dg.RunRequest(
@@ -73,7 +75,7 @@ def new_site_connections(
             )
             for key in keys
         ],
-        dynamic_partitions_requests=[sites_partitions.build_add_request(keys)],
+        dynamic_partitions_requests=[sites_partitions.build_add_request(keys)] if keys else [],
         cursor=_encode_cursor(*rows[-1]),
     )
 

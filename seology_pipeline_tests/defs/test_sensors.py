@@ -82,10 +82,14 @@ def test_new_sites_become_partitions_and_first_crawls_bounded_per_tick(
     assert isinstance(_tick(new_site_connections, app_engine, instance, cursor), dg.SkipReason)
     assert len(seen) == len(set(seen)) == 4
 
-    # A site added later is picked up from the cursor, once.
+    # A site added later is picked up from the cursor, once; one already registered by hand
+    # (CLI crawl, queue client) gets no extra first crawl but the cursor moves past it.
     add_customer(app_engine, "https://late.example/", site_id="site-late", with_user=False)
+    add_customer(app_engine, "https://hand.example/", site_id="site-manual", with_user=False)
+    instance.add_dynamic_partitions(SITES_PARTITIONS_NAME, ["site-manual"])
     result = _tick(new_site_connections, app_engine, instance, cursor)
     assert [r.partition_key for r in result.run_requests] == ["site-late"]
+    assert json.loads(result.cursor)["site_id"] == "site-manual"
 
 
 def test_removed_and_deactivated_sites_lose_their_partitions(
