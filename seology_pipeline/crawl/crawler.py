@@ -19,6 +19,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from protego import Protego
 
@@ -94,7 +95,7 @@ class SiteCrawler:
             find_browser_executable(s.browser_executable)  # fail fast, with install help
             self.renderer = Renderer(s, self.guard)
         out: asyncio.Queue[PageRecord | None] = asyncio.Queue(maxsize=s.concurrency * 2)
-        workers: list[asyncio.Task[None]] = []
+        tasks: list[asyncio.Task[Any]] = []
         try:
             await self._site_facts(fetcher, root)
             self._seen.add(root)
@@ -103,8 +104,8 @@ class SiteCrawler:
             workers = [
                 asyncio.create_task(self._worker(out, started)) for _ in range(s.concurrency)
             ]
-            closer = asyncio.create_task(_close_when_done(list(workers), out))
-            workers.append(closer)
+            closer = asyncio.create_task(_close_when_done(workers, out))
+            tasks = [*workers, closer]
             while (record := await out.get()) is not None:
                 self.facts.pages_crawled += 1
                 if record.error_kind in (ErrorKind.BLOCKED_BY_ROBOTS, ErrorKind.NETWORK_GUARD):
@@ -112,11 +113,13 @@ class SiteCrawler:
                 if record.url == root:
                     self._root_done(record)
                 yield record
-            await closer
+            failures = await closer
+            if failures:
+                raise failures[0]
         finally:
-            for task in workers:
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
             await fetcher.aclose()
             if self.renderer is not None:
                 await self.renderer.close()
@@ -340,9 +343,13 @@ def render_diffs(raw: PageData, rendered: PageData) -> list[RenderDiff]:
     return [RenderDiff(name, a, b) for name, (a, b) in pairs.items() if a != b]
 
 
-async def _close_when_done(workers: list[asyncio.Task[None]], out: asyncio.Queue) -> None:
-    await asyncio.gather(*workers)
+async def _close_when_done(
+    workers: list[asyncio.Task[None]], out: asyncio.Queue
+) -> list[BaseException]:
+    """Wait for the workers, then end the record stream; returns the workers' failures."""
+    results = await asyncio.gather(*workers, return_exceptions=True)
     await out.put(None)
+    return [r for r in results if isinstance(r, BaseException)]
 
 
 def crawl_site(

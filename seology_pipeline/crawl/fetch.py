@@ -158,7 +158,8 @@ class HttpFetcher:
             if response.status_code in REDIRECT_STATUSES and location:
                 return urljoin(url, location.strip()).split("#", 1)[0]
             declared = _int(response.headers.get("content-length"))
-            keep = any_body or result.is_html
+            # keep HTML bodies, and bodies without a content type (sniffed after reading)
+            keep = any_body or result.is_html or "content-type" not in response.headers
             if declared is not None and declared > limit and keep:
                 result.size_bytes = declared
                 result.error_kind, result.error = ErrorKind.TOO_BIG, f"{declared} bytes > {limit}"
@@ -170,6 +171,8 @@ class HttpFetcher:
             size = 0
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
+                if size > limit and not keep:  # a large download we do not parse: size unknown
+                    return None
                 if size > limit:
                     result.size_bytes = size
                     result.error_kind = ErrorKind.TOO_BIG

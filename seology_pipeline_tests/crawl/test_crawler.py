@@ -165,7 +165,9 @@ def test_malformed_and_non_utf8_pages() -> None:
     latin = "<title>Café crème</title><p>Ça marche</p>".encode("iso-8859-1")
     cp1252 = '<meta charset="windows-1252"><title>Fiancé – “quoted”</title>'.encode("cp1252")
     routes = {
-        "/": page(_links("/latin", "/cp1252", "/broken")),
+        "/": page(_links("/latin", "/cp1252", "/broken", "/untyped", "/untyped-bin")),
+        "/untyped": (200, {}, "<!DOCTYPE html><title>Sniffed</title>"),
+        "/untyped-bin": (200, {}, b"\x00\x01binary"),
         "/latin": (200, {"Content-Type": "text/html; charset=ISO-8859-1"}, latin),
         "/cp1252": (200, {"Content-Type": "text/html"}, cp1252),
         "/broken": page(
@@ -178,6 +180,8 @@ def test_malformed_and_non_utf8_pages() -> None:
     assert records["/latin"].title == "Café crème"
     assert records["/cp1252"].title == "Fiancé – “quoted”"
     assert records["/broken"].title == "Broken"
+    assert records["/untyped"].title == "Sniffed" and records["/untyped"].content_type is None
+    assert records["/untyped-bin"].error_kind == ErrorKind.NON_HTML
     assert records["/ok"].found_on.endswith("/broken")
 
 
