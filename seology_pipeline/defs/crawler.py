@@ -35,7 +35,7 @@ class CrawlerResource(dg.ConfigurableResource):
     def settings_for(
         self, root_url: str, max_pages: int, site_settings: dict[str, Any] | None = None
     ) -> CrawlSettings:
-        """Validated settings for one crawl; raises pydantic's ValidationError on bad values."""
+        """Validated settings for one crawl; raises ``SettingsError`` naming the bad value."""
         site_crawl = (site_settings or {}).get("crawl") or {}
         overrides = {k: v for k, v in site_crawl.items() if k in SITE_OVERRIDABLE}
         operator = {
