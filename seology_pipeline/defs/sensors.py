@@ -5,10 +5,9 @@ from datetime import datetime
 
 import dagster as dg
 import httpx
-from sqlalchemy import select
 
 from seology_pipeline.activity import ADMIN_ALERT, notify, record_audit
-from seology_pipeline.db.models import AuditLog, SiteConnection, utcnow
+from seology_pipeline.db.models import SiteConnection, utcnow
 from seology_pipeline.defs.assets import crawl_site_job, site_analysis
 from seology_pipeline.defs.partitions import SITES_PARTITIONS_NAME, sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
@@ -24,6 +23,7 @@ from seology_pipeline.runs.registry import (
     inactive_or_missing,
     new_active_sites,
     sites_due_for_recrawl,
+    was_refused,
 )
 
 PARTITION_TAG = "dagster/partition"
@@ -181,12 +181,7 @@ def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseRes
         site = session.get(SiteConnection, site_id)
         if site is None:
             return
-        refused = session.scalar(
-            select(AuditLog.id).where(
-                AuditLog.run_id == run.run_id, AuditLog.action.like("%.refused")
-            )
-        )
-        if refused is None:
+        if not was_refused(session, run.run_id):
             notify(
                 session,
                 "run_failed",

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from seology_pipeline.db.models import CrawlFrequency, SiteConnection
+from seology_pipeline.db.models import AuditLog, CrawlFrequency, SiteConnection
 
 RECRAWL_INTERVALS = {
     CrawlFrequency.DAILY: timedelta(days=1),
@@ -89,3 +89,15 @@ def inactive_or_missing(session: Session, site_ids: Collection[str]) -> set[str]
             )
         )
     return set(ids) - active
+
+
+def was_refused(session: Session, run_id: str) -> bool:
+    """Whether the run was refused (crawl or analysis): its refusal already told the owner."""
+    return (
+        session.scalar(
+            select(AuditLog.id)
+            .where(AuditLog.run_id == run_id, AuditLog.action.like("%.refused"))
+            .limit(1)
+        )
+        is not None
+    )

@@ -27,6 +27,7 @@ from seology_pipeline.runs.crawl_run import (
     load_page_records,
     plan_crawl,
 )
+from seology_pipeline.runs.registry import was_refused
 from seology_pipeline_tests.factories import add_customer
 
 MONTH = "2026-11"
@@ -108,6 +109,7 @@ def test_refusal_writes_only_an_audit_entry_and_a_notification(app_engine: Engin
         note = session.scalars(select(Notification)).one()
         assert note.user_id == "user-1" and "does not own" in note.body
         assert session.scalar(select(func.count()).select_from(Crawl)) == 0
+        assert was_refused(session, "r1") and not was_refused(session, "r2")
 
 
 def test_completed_crawl_becomes_current_and_replaces_the_old_snapshot(app_engine: Engine) -> None:
