@@ -26,22 +26,24 @@ from sqlalchemy import Engine
 from seology_pipeline.db.engine import make_engine, session_scope
 from seology_pipeline.db.models import SiteConnection, User
 from seology_pipeline.maintenance.timing import parse_month
-from seology_pipeline.priorities import MANUAL_PRIORITIES, PRIORITY_TAG, TRIGGER_TAG
+from seology_pipeline.names import (
+    ANALYSIS_JOB,
+    CLEANUP_JOB,
+    CODE_LOCATION,
+    CRAWL_JOB,
+    MANUAL_PRIORITIES,
+    MAX_PAGES,
+    PARTITION_TAG,
+    PRIORITY_TAG,
+    SITES_PARTITIONS,
+    TRIGGER_TAG,
+    USAGE_RESET_JOB,
+    USER_TAG,
+)
 from seology_pipeline.settings import SettingsError
 
 URL_SETTING = "SEOLOGY_DAGSTER_URL"
-LOCATION_NAME = "seology_pipeline"
 REPOSITORY_NAME = "__repository__"
-SITES_PARTITIONS = "sites"
-PARTITION_TAG = "dagster/partition"
-USER_TAG = "seology/user_id"
-CRAWL_JOB, ANALYSIS_JOB, CLEANUP_JOB, USAGE_RESET_JOB = (
-    "crawl_site",
-    "analyse_site",
-    "cleanup",
-    "usage_reset",
-)
-MAX_PAGES = 50_000
 EVENT_PAGE = 1000
 MAX_EVENT_PAGES = 50
 
@@ -509,7 +511,7 @@ class QueueClient:
             ADD_PARTITION_MUTATION,
             {
                 "selector": {
-                    "repositoryLocationName": LOCATION_NAME,
+                    "repositoryLocationName": CODE_LOCATION,
                     "repositoryName": REPOSITORY_NAME,
                 },
                 "name": SITES_PARTITIONS,
@@ -525,7 +527,7 @@ class QueueClient:
         return self._call(
             self._client.submit_job_execution,
             job_name,
-            repository_location_name=LOCATION_NAME,
+            repository_location_name=CODE_LOCATION,
             repository_name=REPOSITORY_NAME,
             run_config=run_config,
             tags=tags,

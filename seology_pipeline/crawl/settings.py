@@ -51,6 +51,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from seology_pipeline.names import MAX_PAGES
 from seology_pipeline.settings import SettingsError
 
 ENV_PREFIX = "SEOLOGY_CRAWL_"
@@ -81,7 +82,7 @@ class CrawlSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     root_url: str
-    max_pages: int = Field(500, ge=1, le=50_000)
+    max_pages: int = Field(500, ge=1, le=MAX_PAGES)
     max_depth: int = Field(10, ge=0, le=1000)
     concurrency: int = Field(8, ge=1, le=64)
     per_host_concurrency: int = Field(8, ge=1, le=64)

@@ -26,9 +26,9 @@ from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import crawl_max_runtime_seconds
+from seology_pipeline.names import MAX_PAGES
 from seology_pipeline.runs.audit_run import audit_current_crawl
 from seology_pipeline.runs.crawl_run import (
-    MAX_PAGES_LIMIT,
     CrawlRefusedError,
     SnapshotWriter,
     current_crawl,
@@ -68,7 +68,7 @@ class CrawlConfig(dg.Config):
     max_pages: int | None = Field(
         default=None,
         ge=1,
-        le=MAX_PAGES_LIMIT,
+        le=MAX_PAGES,
         description="Pages to crawl at most; default the site's setting, capped by the plan.",
     )
     user_id: str | None = Field(

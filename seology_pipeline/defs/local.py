@@ -11,8 +11,7 @@ from typing import Any
 
 import dagster as dg
 
-from seology_pipeline.defs.partitions import SITES_PARTITIONS_NAME
-from seology_pipeline.priorities import MANUAL_PRIORITIES, PRIORITY_TAG, TRIGGER_TAG
+from seology_pipeline.names import MANUAL_PRIORITIES, PRIORITY_TAG, SITES_PARTITIONS, TRIGGER_TAG
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +39,8 @@ def run_site_job(
     """Register ``site_id`` as a partition if needed and run ``job_name`` for it here."""
     from seology_pipeline.definitions import defs
 
-    if not instance.has_dynamic_partition(SITES_PARTITIONS_NAME, site_id):
-        instance.add_dynamic_partitions(SITES_PARTITIONS_NAME, [site_id])
+    if not instance.has_dynamic_partition(SITES_PARTITIONS, site_id):
+        instance.add_dynamic_partitions(SITES_PARTITIONS, [site_id])
     job = defs.resolve_job_def(job_name)
     result = job.execute_in_process(
         instance=instance,

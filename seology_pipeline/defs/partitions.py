@@ -2,6 +2,6 @@
 
 import dagster as dg
 
-SITES_PARTITIONS_NAME = "sites"
+from seology_pipeline.names import SITES_PARTITIONS
 
-sites_partitions = dg.DynamicPartitionsDefinition(name=SITES_PARTITIONS_NAME)
+sites_partitions = dg.DynamicPartitionsDefinition(name=SITES_PARTITIONS)

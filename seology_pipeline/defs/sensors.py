@@ -9,13 +9,15 @@ import httpx
 from seology_pipeline.activity import ADMIN_ALERT, notify, record_audit
 from seology_pipeline.db.models import SiteConnection, utcnow
 from seology_pipeline.defs.assets import crawl_site_job, site_analysis
-from seology_pipeline.defs.partitions import SITES_PARTITIONS_NAME, sites_partitions
+from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import alert_webhook_url, sensor_max_sites_per_tick
-from seology_pipeline.priorities import (
+from seology_pipeline.names import (
     NEW_SITE_PRIORITY,
+    PARTITION_TAG,
     PRIORITY_TAG,
     RECRAWL_PRIORITY,
+    SITES_PARTITIONS,
     TRIGGER_TAG,
 )
 from seology_pipeline.runs.registry import (
@@ -26,7 +28,6 @@ from seology_pipeline.runs.registry import (
     was_refused,
 )
 
-PARTITION_TAG = "dagster/partition"
 IN_PROGRESS = [
     dg.DagsterRunStatus.QUEUED,
     dg.DagsterRunStatus.NOT_STARTED,
@@ -64,7 +65,7 @@ def new_site_connections(
     if not rows:
         return dg.SkipReason("no new site connections")
     # A site someone already registered (a CLI crawl, the queue client) needs no first crawl.
-    registered = set(context.instance.get_dynamic_partitions(SITES_PARTITIONS_NAME))
+    registered = set(context.instance.get_dynamic_partitions(SITES_PARTITIONS))
     keys = [site_id for site_id, _ in rows if site_id not in registered]
     return dg.SensorResult(
         run_requests=[
@@ -94,7 +95,7 @@ def _busy_partitions(instance: dg.DagsterInstance) -> set[str]:
 def due_recrawls(
     context: dg.SensorEvaluationContext, database: DatabaseResource
 ) -> dg.SensorResult | dg.SkipReason:
-    registered = set(context.instance.get_dynamic_partitions(SITES_PARTITIONS_NAME))
+    registered = set(context.instance.get_dynamic_partitions(SITES_PARTITIONS))
     busy = _busy_partitions(context.instance)
     with database.session() as session:
         due = sites_due_for_recrawl(session, utcnow(), sensor_max_sites_per_tick(), skip=busy)
@@ -121,7 +122,7 @@ def due_recrawls(
 def removed_site_connections(
     context: dg.SensorEvaluationContext, database: DatabaseResource
 ) -> dg.SensorResult | dg.SkipReason:
-    keys = context.instance.get_dynamic_partitions(SITES_PARTITIONS_NAME)
+    keys = context.instance.get_dynamic_partitions(SITES_PARTITIONS)
     with database.session() as session:
         gone = sorted(inactive_or_missing(session, keys))[: sensor_max_sites_per_tick()]
     if not gone:

@@ -19,8 +19,7 @@ from seology_pipeline.activity import notify, record_audit
 from seology_pipeline.crawl.records import PageRecord, SiteFacts
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Crawl, CrawlStatus, Link, Page, SiteConnection, User
-
-MAX_PAGES_LIMIT = 50_000
+from seology_pipeline.names import MAX_PAGES
 
 
 class CrawlRefusedError(RuntimeError):
@@ -72,8 +71,8 @@ def plan_crawl(
     if not site.is_active:
         raise refuse(f"site {site_id!r} is deactivated")
     requested = site.default_max_pages if max_pages is None else max_pages
-    if not 1 <= requested <= MAX_PAGES_LIMIT:
-        raise refuse(f"max_pages must be between 1 and {MAX_PAGES_LIMIT}, got {requested}")
+    if not 1 <= requested <= MAX_PAGES:
+        raise refuse(f"max_pages must be between 1 and {MAX_PAGES}, got {requested}")
     try:
         allowance = check_crawl_quota(session, site.user_id, requested, month)
     except QuotaExceededError as exc:

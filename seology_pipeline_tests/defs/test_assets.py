@@ -29,8 +29,8 @@ from seology_pipeline.db.models import (
 from seology_pipeline.defs.assets import crawled_pages, seo_issues, site_analysis
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
-from seology_pipeline.defs.partitions import SITES_PARTITIONS_NAME
 from seology_pipeline.defs.resources import DatabaseResource
+from seology_pipeline.names import SITES_PARTITIONS
 from seology_pipeline_tests.factories import BOOKSHOP, add_customer
 from seology_pipeline_tests.sites import Site, page, serve_site
 
@@ -57,8 +57,8 @@ def _materialize(
     selection: list = ASSETS,
     config: dict[str, Any] | None = None,
 ) -> dg.ExecuteInProcessResult:
-    if not instance.has_dynamic_partition(SITES_PARTITIONS_NAME, "site-1"):
-        instance.add_dynamic_partitions(SITES_PARTITIONS_NAME, ["site-1"])
+    if not instance.has_dynamic_partition(SITES_PARTITIONS, "site-1"):
+        instance.add_dynamic_partitions(SITES_PARTITIONS, ["site-1"])
     run_config = {"ops": {"crawled_pages": {"config": config}}} if config else None
     return dg.materialize(
         selection,

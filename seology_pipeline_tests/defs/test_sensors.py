@@ -17,7 +17,6 @@ from seology_pipeline.db.models import (
     SiteConnection,
     utcnow,
 )
-from seology_pipeline.defs.partitions import SITES_PARTITIONS_NAME
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.sensors import (
     due_recrawls,
@@ -25,7 +24,12 @@ from seology_pipeline.defs.sensors import (
     removed_site_connections,
     site_run_failures,
 )
-from seology_pipeline.priorities import NEW_SITE_PRIORITY, PRIORITY_TAG, RECRAWL_PRIORITY
+from seology_pipeline.names import (
+    NEW_SITE_PRIORITY,
+    PRIORITY_TAG,
+    RECRAWL_PRIORITY,
+    SITES_PARTITIONS,
+)
 from seology_pipeline_tests.factories import add_customer
 
 
@@ -86,7 +90,7 @@ def test_new_sites_become_partitions_and_first_crawls_bounded_per_tick(
     # (CLI crawl, queue client) gets no extra first crawl but the cursor moves past it.
     add_customer(app_engine, "https://late.example/", site_id="site-late", with_user=False)
     add_customer(app_engine, "https://hand.example/", site_id="site-manual", with_user=False)
-    instance.add_dynamic_partitions(SITES_PARTITIONS_NAME, ["site-manual"])
+    instance.add_dynamic_partitions(SITES_PARTITIONS, ["site-manual"])
     result = _tick(new_site_connections, app_engine, instance, cursor)
     assert [r.partition_key for r in result.run_requests] == ["site-late"]
     assert json.loads(result.cursor)["site_id"] == "site-manual"
@@ -96,7 +100,7 @@ def test_removed_and_deactivated_sites_lose_their_partitions(
     app_engine: Engine, instance: dg.DagsterInstance
 ) -> None:
     ids = _sites(app_engine, 3)
-    instance.add_dynamic_partitions(SITES_PARTITIONS_NAME, [*ids, "site-ghost"])
+    instance.add_dynamic_partitions(SITES_PARTITIONS, [*ids, "site-ghost"])
     with session_scope(app_engine) as session:
         session.get_one(SiteConnection, ids[1]).is_active = False
         session.delete(session.get_one(SiteConnection, ids[2]))
@@ -104,9 +108,9 @@ def test_removed_and_deactivated_sites_lose_their_partitions(
     result = _tick(removed_site_connections, app_engine, instance)
     [delete_request] = result.dynamic_partitions_requests
     assert sorted(delete_request.partition_keys) == sorted([ids[1], ids[2], "site-ghost"])
-    instance.delete_dynamic_partition(SITES_PARTITIONS_NAME, ids[1])
-    instance.delete_dynamic_partition(SITES_PARTITIONS_NAME, ids[2])
-    instance.delete_dynamic_partition(SITES_PARTITIONS_NAME, "site-ghost")
+    instance.delete_dynamic_partition(SITES_PARTITIONS, ids[1])
+    instance.delete_dynamic_partition(SITES_PARTITIONS, ids[2])
+    instance.delete_dynamic_partition(SITES_PARTITIONS, "site-ghost")
     assert isinstance(_tick(removed_site_connections, app_engine, instance), dg.SkipReason)
 
 
@@ -121,7 +125,7 @@ def test_due_recrawls_skip_busy_unregistered_and_not_yet_due_sites(
             site.last_crawled_at = now - timedelta(days=2, hours=index)
         session.get_one(SiteConnection, ids[1]).crawl_frequency = CrawlFrequency.WEEKLY
         session.get_one(SiteConnection, ids[4]).last_crawled_at = None
-    instance.add_dynamic_partitions(SITES_PARTITIONS_NAME, [*ids[:3], ids[4]])
+    instance.add_dynamic_partitions(SITES_PARTITIONS, [*ids[:3], ids[4]])
     busy = dg.DagsterRun(
         job_name="crawl_site",
         run_id="busy-run",
@@ -140,7 +144,7 @@ def test_due_recrawls_skip_busy_unregistered_and_not_yet_due_sites(
     assert [r.run_key for r in again.run_requests] == [request.run_key]
 
 
-@dg.asset(partitions_def=dg.DynamicPartitionsDefinition(name=SITES_PARTITIONS_NAME))
+@dg.asset(partitions_def=dg.DynamicPartitionsDefinition(name=SITES_PARTITIONS))
 def _always_fails() -> None:
     raise RuntimeError("browser crashed")
 
@@ -170,7 +174,7 @@ def test_run_failures_notify_the_owner_and_alert_after_three_in_a_row(
     app_engine: Engine, instance: dg.DagsterInstance
 ) -> None:
     [site_id] = _sites(app_engine, 1)
-    instance.add_dynamic_partitions(SITES_PARTITIONS_NAME, [site_id])
+    instance.add_dynamic_partitions(SITES_PARTITIONS, [site_id])
     for _ in range(4):
         _fail_and_sense(instance, site_id, app_engine)
 

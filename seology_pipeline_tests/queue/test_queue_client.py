@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import SiteConnection, User
-from seology_pipeline.priorities import MANUAL_PRIORITIES
+from seology_pipeline.names import MANUAL_PRIORITIES
 from seology_pipeline.queue import (
     DAGSTER_STATES,
     JobState,

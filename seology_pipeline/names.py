@@ -1,0 +1,44 @@
+"""Names and bounds shared by every layer: one definition each, imported everywhere.
+
+The Dagster names (code location, jobs, assets, partitions, tags) are what the CLI, the queue and
+the web app use to find runs; the bounds are what every entry point (run config, queue, ``jobs``
+table, CLI) accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- Dagster names ---------------------------------------------------------------------------
+CODE_LOCATION: Final = "seology_pipeline"
+SITES_PARTITIONS: Final = "sites"
+
+CRAWLED_PAGES: Final = "crawled_pages"
+SEO_ISSUES: Final = "seo_issues"
+SITE_ANALYSIS: Final = "site_analysis"
+
+CRAWL_JOB: Final = "crawl_site"
+ANALYSIS_JOB: Final = "analyse_site"
+CLEANUP_JOB: Final = "cleanup"
+USAGE_RESET_JOB: Final = "usage_reset"
+
+# --- Run tags --------------------------------------------------------------------------------
+PRIORITY_TAG: Final = "dagster/priority"
+PARTITION_TAG: Final = "dagster/partition"
+TRIGGER_TAG: Final = "seology/trigger"
+USER_TAG: Final = "seology/user_id"
+MONTH_TAG: Final = "seology/month"
+
+# --- Run priorities (higher runs first) ------------------------------------------------------
+# Manual launches (UI, CLI, queue) outrank sensor launches for new sites, which outrank scheduled
+# re-crawls.
+MANUAL_PRIORITIES: Final = {"high": 10, "normal": 0, "low": -5}
+NEW_SITE_PRIORITY: Final = -10
+RECRAWL_PRIORITY: Final = -20
+
+# --- Bounds ----------------------------------------------------------------------------------
+MAX_PAGES: Final = 50_000
+"""Pages one crawl may record at most, whatever the plan or the request says."""
+MIN_AGE_DAYS: Final = 1
+MAX_AGE_DAYS: Final = 3650
+"""Cleanup ages (days) accepted by every entry point: one day to ten years."""
