@@ -5,25 +5,32 @@
     in the same run, so the ratio is Dagster's overhead. Target: under 5 s (the old job queue took
     30–60 s for 10 pages).
 (b) Deployed: webserver and daemon running (PostgreSQL instance storage unless ``--sqlite``), a
-    connection inserted into the app database; prints seconds until the partition exists, the
-    crawl run starts, the crawl succeeds and the analysis is stored.
+    connection inserted into the app database; prints when each phase happened: the sensor tick
+    that registered the partition, the run requested, dequeued, its process started, each step
+    started and each asset stored. Target: analysis stored under 10 s.
+(c) With ``--idle-sites N``: N connected sites, crawled and analysed, none due; the CPU the daemon
+    (with the code server it starts) uses while idle. Target: under 10 % of one core.
 
-Usage: ``python benchmarks/pipeline_latency.py [--repeat 3] [--skip-deployed] [--sqlite]``
+Usage: ``python benchmarks/pipeline_latency.py [--repeat 3] [--skip-deployed] [--sqlite]
+[--idle-sites 10000 [--idle-seconds 120]]``
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import dagster as dg
-from sqlalchemy import func, select
+import psutil
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
 from seology_pipeline.analysis.analyst import analyse_site
@@ -31,12 +38,27 @@ from seology_pipeline.analysis.settings import AnalysisSettings
 from seology_pipeline.crawl.crawler import crawl_site
 from seology_pipeline.crawl.settings import CrawlSettings
 from seology_pipeline.db.engine import session_scope
-from seology_pipeline.db.models import Conversation, Crawl, utcnow
+from seology_pipeline.db.models import (
+    Conversation,
+    CrawlFrequency,
+    SiteConnection,
+    Subscription,
+    SubscriptionStatus,
+    User,
+    utcnow,
+)
 from seology_pipeline.defs.assets import crawled_pages, seo_issues, site_analysis
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.instance import PRODUCTION_CONFIG, apply_pool_limits, write_embedded_instance
+from seology_pipeline.names import (
+    CRAWLED_PAGES,
+    PARTITION_TAG,
+    SEO_ISSUES,
+    SITE_ANALYSIS,
+    SITES_PARTITIONS,
+)
 from seology_pipeline.runs.audit_run import audit_current_crawl
 from seology_pipeline.runs.crawl_run import SnapshotWriter, current_crawl, plan_crawl
 from seology_pipeline_tests.dagster_processes import dagster_stack
@@ -137,15 +159,46 @@ def measure_in_process(repeat: int) -> None:
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 600) -> float:
+    """Poll ``check`` every 0.1 s; return the wall-clock time (epoch seconds) it became true."""
     started = time.monotonic()
     while not check():
         if time.monotonic() - started > timeout:
             raise TimeoutError("gave up waiting")
-        time.sleep(0.25)
-    return time.monotonic()
+        time.sleep(0.1)
+    return time.time()
 
 
-def measure_deployed(use_sqlite: bool) -> None:
+PHASE_EVENTS = {
+    dg.DagsterEventType.RUN_STARTING: "dequeued",
+    dg.DagsterEventType.RUN_START: "run process started",
+}
+
+
+def run_phases(instance: dg.DagsterInstance, partition: str) -> dict[str, float]:
+    """Epoch times of each phase of the partition's runs, from the run records and events."""
+    phases: dict[str, float] = {}
+    records = instance.get_run_records(dg.RunsFilter(tags={PARTITION_TAG: partition}))
+    for record in sorted(records, key=lambda r: r.create_timestamp):
+        phases.setdefault(
+            f"run requested ({record.dagster_run.job_name})", record.create_timestamp.timestamp()
+        )
+        for entry in instance.all_logs(record.dagster_run.run_id):
+            event = entry.dagster_event
+            if event is None:
+                continue
+            label = PHASE_EVENTS.get(event.event_type)
+            if event.event_type == dg.DagsterEventType.STEP_START:
+                label = f"step {event.step_key} started"
+            elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+                label = f"{event.asset_key.to_user_string()} stored"
+            if label:
+                phases.setdefault(label, entry.timestamp)
+    return phases
+
+
+def measure_deployed(use_sqlite: bool, repeat: int) -> None:
+    """A warm-up site first (daemon and code server started, sensors ticking), then ``repeat``
+    sites connected one after the other; each phase in seconds after its insertion."""
     with tempfile.TemporaryDirectory() as tmp, serve_site(ten_page_site()) as site:
         root = Path(tmp)
         home = root / "home"
@@ -161,50 +214,149 @@ def measure_deployed(use_sqlite: bool) -> None:
                 write_embedded_instance(home)
             else:
                 shutil.copy(PRODUCTION_CONFIG, home / "dagster.yaml")
-                parts = make_url(dagster_db)
-                pg = {
-                    "DAGSTER_PG_HOST": parts.host or "127.0.0.1",
-                    "DAGSTER_PG_PORT": str(parts.port or 5432),
-                    "DAGSTER_PG_USER": parts.username or "",
-                    "DAGSTER_PG_PASSWORD": parts.password or "",
-                    "DAGSTER_PG_DB": parts.database or "",
-                }
-                env |= pg
-                os.environ.update(pg)
+                env |= pg_env(dagster_db)
+                os.environ.update(pg_env(dagster_db))
             app_url = sqlite_url(root)
             env["SEOLOGY_DATABASE_URL"] = app_url
+            timings: list[dict[str, float]] = []
             with (
                 migrated_engine(app_url) as engine,
                 dg.DagsterInstance.from_config(str(home)) as instance,
             ):
                 apply_pool_limits(instance)
                 with dagster_stack(env, root / "logs"):
-                    inserted = time.monotonic()
-                    add_customer(engine, f"{site.url}/")
-                    partition = wait_for(lambda: instance.has_dynamic_partition("sites", "site-1"))
-                    started = wait_for(lambda: bool(_crawl_runs(instance)))
-                    crawled = wait_for(lambda: _crawl_row_done(engine))
-                    analysed = wait_for(lambda: _analysis_stored(engine))
+                    for index in range(repeat + 1):
+                        site_id = f"site-{index}"
+                        inserted = time.time()
+                        add_customer(
+                            engine, f"{site.url}/", site_id=site_id, with_user=index == 0
+                        )
+                        registered = partial(instance.has_dynamic_partition, SITES_PARTITIONS)
+                        partition = wait_for(lambda key=site_id: registered(key))
+                        wait_for(lambda key=site_id: _analysis_stored(engine, key))
+                        time.sleep(1)  # the run's last events
+                        phases = {"partition registered (sensor tick)": partition}
+                        phases |= run_phases(instance, site_id)
+                        if index:  # index 0 warmed the daemon up
+                            timings.append({k: v - inserted for k, v in phases.items()})
     storage = "SQLite" if use_sqlite else "PostgreSQL"
+    labels = sorted(timings[0], key=lambda label: timings[0][label])
+    print(f"deployed ({storage} instance), seconds after inserting a connection, {repeat} sites:")
+    for label in labels:
+        cells = "  ".join(f"{t.get(label, float('nan')):6.2f}" for t in timings)
+        print(f"  {cells}   {label}")
+    totals = [t[f"{SITE_ANALYSIS} stored"] for t in timings]
+    median = statistics.median(totals)
     print(
-        f"deployed ({storage} instance): partition {partition - inserted:.1f} s, "
-        f"crawl run started {started - inserted:.1f} s, crawl stored {crawled - inserted:.1f} s, "
-        f"analysis stored {analysed - inserted:.1f} s after inserting the connection"
+        f"  connection -> analysis stored: median {median:.1f} s, worst {max(totals):.1f} s;"
+        f" target < 10 s: {'met' if median < 10 else 'MISSED'}"
     )
 
 
-def _crawl_runs(instance: dg.DagsterInstance) -> list:
-    return instance.get_runs(dg.RunsFilter(tags={"dagster/partition": "site-1"}))
+def pg_env(url: str) -> dict[str, str]:
+    parts = make_url(url)
+    return {
+        "DAGSTER_PG_HOST": parts.host or "127.0.0.1",
+        "DAGSTER_PG_PORT": str(parts.port or 5432),
+        "DAGSTER_PG_USER": parts.username or "",
+        "DAGSTER_PG_PASSWORD": parts.password or "",
+        "DAGSTER_PG_DB": parts.database or "",
+    }
 
 
-def _crawl_row_done(engine) -> bool:
+def seed_connected_sites(engine, instance: dg.DagsterInstance, count: int) -> None:
+    """``count`` weekly sites crawled just now (none due), each a partition with its three assets
+    materialized: the steady state of a deployment between crawls."""
+    now = utcnow()
+    keys = [f"site-{index:05d}" for index in range(count)]
     with session_scope(engine) as session:
-        return session.scalar(select(func.count()).where(Crawl.is_current.is_(True))) > 0
+        session.add(User(id="user-1", email="user-1@example.com", name="user-1"))
+        session.flush()
+        session.add(
+            Subscription(user_id="user-1", plan_code="pro", status=SubscriptionStatus.ACTIVE)
+        )
+        session.flush()
+        session.execute(
+            insert(SiteConnection),
+            [
+                {
+                    "id": key,
+                    "user_id": "user-1",
+                    "root_url": f"https://{key}.example/",
+                    "name": key,
+                    "crawl_frequency": CrawlFrequency.WEEKLY,
+                    "default_max_pages": 100,
+                    "settings": {},
+                    "created_at": now,
+                    "updated_at": now,
+                    "last_crawled_at": now,
+                }
+                for key in keys
+            ],
+        )
+    instance.add_dynamic_partitions(SITES_PARTITIONS, keys)
+    for key in keys:
+        for asset in (CRAWLED_PAGES, SEO_ISSUES, SITE_ANALYSIS):
+            instance.report_runless_asset_event(
+                dg.AssetMaterialization(asset_key=asset, partition=key)
+            )
 
 
-def _analysis_stored(engine) -> bool:
+def tree_cpu_seconds(pid: int) -> float:
+    process = psutil.Process(pid)
+    total = 0.0
+    for member in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = member.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def measure_idle_daemon(sites: int, seconds: float, warm_up: float) -> None:
+    """CPU of the daemon (and the code server it starts) with ``sites`` connected sites idle."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        home = root / "home"
+        home.mkdir()
+        shutil.copy(PRODUCTION_CONFIG, home / "dagster.yaml")
+        with (
+            temporary_pg_database("bench_idle_dagster") as dagster_db,
+            temporary_pg_database("bench_idle_app") as app_url,
+        ):
+            env = {
+                **os.environ,
+                **pg_env(dagster_db),
+                "DAGSTER_HOME": str(home),
+                "SEOLOGY_DATABASE_URL": app_url,
+            }
+            os.environ.update(pg_env(dagster_db))
+            with (
+                migrated_engine(app_url) as engine,
+                dg.DagsterInstance.from_config(str(home)) as instance,
+            ):
+                apply_pool_limits(instance)
+                seeded = time.monotonic()
+                seed_connected_sites(engine, instance, sites)
+                print(f"idle daemon: seeded {sites} sites in {time.monotonic() - seeded:.0f} s")
+                with dagster_stack(env, root / "logs") as stack:
+                    time.sleep(warm_up)
+                    before, started = tree_cpu_seconds(stack.daemon_pid), time.monotonic()
+                    time.sleep(seconds)
+                    used = tree_cpu_seconds(stack.daemon_pid) - before
+                    elapsed = time.monotonic() - started
+                    launched = instance.get_runs_count()
+    share = 100 * used / elapsed
+    print(
+        f"idle daemon with {sites} connected sites: {used:.1f} CPU s in {elapsed:.0f} s ="
+        f" {share:.1f} % of one core (daemon + its code server); runs launched: {launched};"
+        f" target < 10 %: {'met' if share < 10 else 'MISSED'}"
+    )
+
+
+def _analysis_stored(engine, site_id: str) -> bool:
     with session_scope(engine) as session:
-        return session.scalar(select(func.count()).select_from(Conversation)) > 0
+        query = select(func.count()).where(Conversation.site_id == site_id)
+        return session.scalar(query) > 0
 
 
 def main() -> None:
@@ -212,12 +364,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-deployed", action="store_true")
     parser.add_argument("--sqlite", action="store_true", help="SQLite instance storage for (b)")
+    parser.add_argument("--idle-sites", type=int, default=0, help="(c) with this many sites")
+    parser.add_argument("--idle-seconds", type=float, default=120)
     args = parser.parse_args()
     os.environ.setdefault("SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST", "127.0.0.1")
     os.environ.setdefault("SEOLOGY_ANALYSIS_MODE", "offline")
     measure_in_process(args.repeat)
     if not args.skip_deployed:
-        measure_deployed(args.sqlite)
+        measure_deployed(args.sqlite, args.repeat)
+    if args.idle_sites:
+        measure_idle_daemon(args.idle_sites, args.idle_seconds, warm_up=60)
 
 
 if __name__ == "__main__":

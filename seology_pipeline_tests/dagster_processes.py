@@ -33,6 +33,7 @@ class DagsterStack:
     url: str
     jobs: set[str]
     log_dir: Path
+    daemon_pid: int
 
     def logs(self, tail: int = 3000) -> str:
         return "\n".join(
@@ -98,7 +99,7 @@ def dagster_stack(env: dict[str, str], log_dir: Path) -> Iterator[DagsterStack]:
         daemon = [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"]
         processes.append(_start(daemon, env, log_dir / "daemon.log"))
         jobs = {job["name"] for repo in location["repositories"] for job in repo["jobs"]}
-        yield DagsterStack(url=url, jobs=jobs, log_dir=log_dir)
+        yield DagsterStack(url=url, jobs=jobs, log_dir=log_dir, daemon_pid=processes[1].pid)
     finally:
         for process in reversed(processes):
             _signal_group(process, signal.SIGTERM)

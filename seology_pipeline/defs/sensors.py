@@ -8,7 +8,7 @@ import httpx
 
 from seology_pipeline.activity import ADMIN_ALERT, notify, record_audit
 from seology_pipeline.db.models import SiteConnection, utcnow
-from seology_pipeline.defs.assets import crawl_site_job, site_analysis
+from seology_pipeline.defs.assets import crawl_site_job, first_crawl_job, site_analysis
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import alert_webhook_url, sensor_max_sites_per_tick
@@ -49,11 +49,16 @@ def _encode_cursor(site_id: str, created_at: datetime) -> str:
     return json.dumps({"created_at": created_at.isoformat(), "site_id": site_id})
 
 
+# The daemon evaluates sensors in a loop of 5 s at best; a minimum interval equal to the loop
+# skips every other pass (10 s), a shorter one lets every pass evaluate this cheap cursor query.
 @dg.sensor(
-    job=crawl_site_job,
-    minimum_interval_seconds=5,
+    job=first_crawl_job,
+    minimum_interval_seconds=1,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Registers each new site connection as a partition and requests its first crawl.",
+    description=(
+        "Registers each new site connection as a partition and requests its first crawl, audit"
+        " and analysis in one run."
+    ),
 )
 def new_site_connections(
     context: dg.SensorEvaluationContext, database: DatabaseResource
