@@ -228,12 +228,11 @@ def measure_deployed(use_sqlite: bool, repeat: int) -> None:
                     for index in range(repeat + 1):
                         site_id = f"site-{index}"
                         inserted = time.time()
-                        add_customer(
-                            engine, f"{site.url}/", site_id=site_id, with_user=index == 0
+                        add_customer(engine, f"{site.url}/", site_id=site_id, with_user=index == 0)
+                        partition = wait_for(
+                            partial(instance.has_dynamic_partition, SITES_PARTITIONS, site_id)
                         )
-                        registered = partial(instance.has_dynamic_partition, SITES_PARTITIONS)
-                        partition = wait_for(lambda key=site_id: registered(key))
-                        wait_for(lambda key=site_id: _analysis_stored(engine, key))
+                        wait_for(partial(_analysis_stored, engine, site_id))
                         time.sleep(1)  # the run's last events
                         phases = {"partition registered (sensor tick)": partition}
                         phases |= run_phases(instance, site_id)
