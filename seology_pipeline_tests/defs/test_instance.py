@@ -23,6 +23,9 @@ from seology_pipeline_tests.databases import temporary_pg_database
 def _assert_shared_limits(instance: dg.DagsterInstance) -> None:
     run_queue = instance.get_concurrency_config().run_queue_config
     assert run_queue.max_concurrent_runs == 4
+    # A queued run is picked up within a second (Dagster's default is every 5 s).
+    assert isinstance(instance.run_coordinator, dg.QueuedRunCoordinator)
+    assert instance.run_coordinator.dequeue_interval_seconds == 1
     [site_limit] = run_queue.tag_concurrency_limits
     assert site_limit == {
         "key": "dagster/partition",
@@ -72,9 +75,9 @@ def test_embedded_instance_uses_sqlite_with_the_same_limits(tmp_path: Path) -> N
     home = write_embedded_instance(tmp_path / "home")
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert type(instance.run_storage).__name__ == "SqliteRunStorage"
-        assert str(home) in str(instance.run_storage._conn_string)
         _assert_shared_limits(instance)
         _assert_stores_events(instance)
+        assert (home / "storage" / "history" / "runs.db").is_file()
 
 
 def test_dagster_home_must_be_absolute(monkeypatch: pytest.MonkeyPatch) -> None:
