@@ -31,7 +31,6 @@ from pathlib import Path
 import dagster as dg
 import psutil
 from sqlalchemy import func, insert, select
-from sqlalchemy.engine import make_url
 
 from seology_pipeline.analysis.analyst import analyse_site
 from seology_pipeline.analysis.settings import AnalysisSettings
@@ -62,7 +61,12 @@ from seology_pipeline.names import (
 from seology_pipeline.runs.audit_run import audit_current_crawl
 from seology_pipeline.runs.crawl_run import SnapshotWriter, current_crawl, plan_crawl
 from seology_pipeline_tests.dagster_processes import dagster_stack
-from seology_pipeline_tests.databases import migrated_engine, sqlite_url, temporary_pg_database
+from seology_pipeline_tests.databases import (
+    dagster_pg_env,
+    migrated_engine,
+    sqlite_url,
+    temporary_pg_database,
+)
 from seology_pipeline_tests.factories import add_customer
 from seology_pipeline_tests.sites import page, serve_site
 
@@ -214,8 +218,8 @@ def measure_deployed(use_sqlite: bool, repeat: int) -> None:
                 write_embedded_instance(home)
             else:
                 shutil.copy(PRODUCTION_CONFIG, home / "dagster.yaml")
-                env |= pg_env(dagster_db)
-                os.environ.update(pg_env(dagster_db))
+                env |= dagster_pg_env(dagster_db)
+                os.environ.update(dagster_pg_env(dagster_db))
             app_url = sqlite_url(root)
             env["SEOLOGY_DATABASE_URL"] = app_url
             timings: list[dict[str, float]] = []
@@ -250,17 +254,6 @@ def measure_deployed(use_sqlite: bool, repeat: int) -> None:
         f"  connection -> analysis stored: median {median:.1f} s, worst {max(totals):.1f} s;"
         f" target < 10 s: {'met' if median < 10 else 'MISSED'}"
     )
-
-
-def pg_env(url: str) -> dict[str, str]:
-    parts = make_url(url)
-    return {
-        "DAGSTER_PG_HOST": parts.host or "127.0.0.1",
-        "DAGSTER_PG_PORT": str(parts.port or 5432),
-        "DAGSTER_PG_USER": parts.username or "",
-        "DAGSTER_PG_PASSWORD": parts.password or "",
-        "DAGSTER_PG_DB": parts.database or "",
-    }
 
 
 def seed_connected_sites(engine, instance: dg.DagsterInstance, count: int) -> None:
@@ -324,11 +317,11 @@ def measure_idle_daemon(sites: int, seconds: float, warm_up: float) -> None:
         ):
             env = {
                 **os.environ,
-                **pg_env(dagster_db),
+                **dagster_pg_env(dagster_db),
                 "DAGSTER_HOME": str(home),
                 "SEOLOGY_DATABASE_URL": app_url,
             }
-            os.environ.update(pg_env(dagster_db))
+            os.environ.update(dagster_pg_env(dagster_db))
             with (
                 migrated_engine(app_url) as engine,
                 dg.DagsterInstance.from_config(str(home)) as instance,

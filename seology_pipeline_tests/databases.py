@@ -49,6 +49,18 @@ def temporary_pg_database(prefix: str = "seology_test") -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def dagster_pg_env(url: str) -> dict[str, str]:
+    """The ``DAGSTER_PG_*`` variables of the production ``dagster.yaml`` for database ``url``."""
+    parts = make_url(url)
+    return {
+        "DAGSTER_PG_HOST": parts.host or "127.0.0.1",
+        "DAGSTER_PG_PORT": str(parts.port or 5432),
+        "DAGSTER_PG_USER": parts.username or "",
+        "DAGSTER_PG_PASSWORD": parts.password or "",
+        "DAGSTER_PG_DB": parts.database or "",
+    }
+
+
 def sqlite_url(folder: Path, name: str = "app.db") -> str:
     return f"sqlite:///{folder / name}"
 

@@ -12,28 +12,20 @@ from pathlib import Path
 
 import dagster as dg
 from sqlalchemy import Engine, func, select
-from sqlalchemy.engine import make_url
 
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Conversation, Crawl, Page, SeoIssue
 from seology_pipeline.instance import PRODUCTION_CONFIG, apply_pool_limits
 from seology_pipeline_tests.dagster_processes import DagsterStack, dagster_stack
-from seology_pipeline_tests.databases import migrated_engine, temporary_pg_database
+from seology_pipeline_tests.databases import (
+    dagster_pg_env,
+    migrated_engine,
+    temporary_pg_database,
+)
 from seology_pipeline_tests.factories import BOOKSHOP, add_customer
 from seology_pipeline_tests.sites import serve_site
 
 TIMEOUT_S = 300
-
-
-def _pg_env(url: str) -> dict[str, str]:
-    parts = make_url(url)
-    return {
-        "DAGSTER_PG_HOST": parts.host or "127.0.0.1",
-        "DAGSTER_PG_PORT": str(parts.port or 5432),
-        "DAGSTER_PG_USER": parts.username or "",
-        "DAGSTER_PG_PASSWORD": parts.password or "",
-        "DAGSTER_PG_DB": parts.database or "",
-    }
 
 
 def _wait_for(what: str, check: Callable[[], bool], stack: DagsterStack, deadline: float) -> None:
@@ -59,7 +51,7 @@ def test_a_new_connection_is_crawled_audited_and_analysed_by_itself(tmp_path: Pa
         migrated_engine(app_db) as engine,
         serve_site(BOOKSHOP) as site,
     ):
-        pg_env = _pg_env(dagster_db)
+        pg_env = dagster_pg_env(dagster_db)
         env = {
             **os.environ,
             **pg_env,
