@@ -16,6 +16,7 @@ COMMANDS = {
     "db": "seology_pipeline.cli.db_cmds:db",
     "demo": "seology_pipeline.cli.demo_cmd:demo",
     "dev": "seology_pipeline.cli.instance_cmds:dev",
+    "history": "seology_pipeline.cli.history_cmd:history",
     "instance": "seology_pipeline.cli.instance_cmds:instance",
     "report": "seology_pipeline.cli.run_cmds:report",
     "rules": "seology_pipeline.cli.run_cmds:rules",
