@@ -19,7 +19,7 @@ COMMANDS = {
     "history": "seology_pipeline.cli.history_cmd:history",
     "instance": "seology_pipeline.cli.instance_cmds:instance",
     "report": "seology_pipeline.cli.run_cmds:report",
-    "rules": "seology_pipeline.cli.run_cmds:rules",
+    "rules": "seology_pipeline.cli.rules_cmd:rules",
     "sites": "seology_pipeline.cli.accounts_cmds:sites",
     "status": "seology_pipeline.cli.run_cmds:status",
     "users": "seology_pipeline.cli.accounts_cmds:users",
