@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
-from contextlib import closing
+import threading
+from contextlib import closing, suppress
 
 import click
 from sqlalchemy import Engine
@@ -96,7 +97,12 @@ def _summary(engine: Engine) -> list[str]:
     show_default=True,
     help="Port of the demo site on 127.0.0.1 (taken: any free port).",
 )
-def demo(port: int) -> None:
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Keep the demo site up after the demo (until Ctrl-C), for experiments in the UI.",
+)
+def demo(port: int, serve: bool) -> None:
     """Serve the bundled demo site, then crawl, audit and analyse it end to end.
 
     Uses the embedded defaults: the SQLite app database and Dagster instance under the data
@@ -112,16 +118,26 @@ def demo(port: int) -> None:
         _register(engine, url)
         click.echo(f"demo site {url} (user {DEMO_USER}, site {DEMO_SITE}); crawling...")
         runs = crawl_in_process(DEMO_SITE, None, DEMO_USER)
-    for run in runs:
-        state = "ok" if run.success else f"FAILED: {run.error}"
-        click.echo(f"run {run.run_id}: {state}")
-    if not runs[0].success:
-        raise CommandError(f"the demo crawl failed: {runs[0].error}")
-    for line in _summary(engine):
-        click.echo(line)
-    click.echo(
-        "\nSee the same runs and data in the Dagster UI: `.venv/bin/seology dev`, then open "
-        f"http://127.0.0.1:3000 (DAGSTER_HOME={home})."
-    )
-    if len(runs) < 2 or not runs[1].success:
-        raise CommandError("the analysis run failed; see the run in the Dagster UI")
+        for run in runs:
+            state = "ok" if run.success else f"FAILED: {run.error}"
+            click.echo(f"run {run.run_id}: {state}")
+        if not runs[0].success:
+            raise CommandError(f"the demo crawl failed: {runs[0].error}")
+        for line in _summary(engine):
+            click.echo(line)
+        if len(runs) < 2 or not runs[1].success:
+            raise CommandError("the analysis run failed; see the run in the Dagster UI")
+        ui = f"http://127.0.0.1:3000 (DAGSTER_HOME={home})"
+        if not serve:
+            click.echo(
+                f"\nSee the same runs and data in the Dagster UI: `.venv/bin/seology dev`, {ui}."
+            )
+            return
+        click.echo(
+            f"\nThe demo site stays up at {url} until Ctrl-C. In another terminal, start the UI"
+            " with the crawler allowed to reach it:\n"
+            "  SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST=127.0.0.1 .venv/bin/seology dev\n"
+            f"then open {ui} and materialize a partition of crawled_pages for {DEMO_SITE}.",
+        )
+        with suppress(KeyboardInterrupt):
+            threading.Event().wait()

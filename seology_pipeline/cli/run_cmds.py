@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import threading
@@ -15,7 +14,6 @@ import dagster as dg
 from sqlalchemy import Engine, select
 
 from seology_pipeline.cli.errors import CommandError
-from seology_pipeline.cli.output import echo_table
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
 from seology_pipeline.db.models import Crawl, CrawlStatus
 from seology_pipeline.defs.local import LocalRun, run_site_job
@@ -230,27 +228,3 @@ def report(site_id: str, fmt: str, crawl_id: int | None, output: Path | None) ->
         click.echo(str(output))
     else:
         click.echo(text)
-
-
-@click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-def rules(fmt: str) -> None:
-    """List the audit's rules with their severity and thresholds."""
-    from seology_pipeline.audit.rules import catalogue
-
-    entries = catalogue()
-    if fmt == "json":
-        click.echo(json.dumps([dataclasses.asdict(e) for e in entries], indent=2))
-        return
-    echo_table(
-        [
-            {
-                "code": e.code,
-                "severity": e.severity,
-                "category": e.category,
-                "title": e.title,
-                "thresholds": ", ".join(f"{k}={v}" for k, v in e.thresholds.items()),
-            }
-            for e in entries
-        ]
-    )

@@ -113,6 +113,10 @@ def test_rules_lists_the_catalogue(shell: Shell) -> None:
     assert "broken_internal_link" in table and "critical" in table
     entries = json.loads(shell.ok("rules", "--format", "json"))
     assert len(entries) >= 45 and {"code", "severity", "thresholds"} <= set(entries[0])
+    csv_lines = shell.ok("rules", "--format", "csv").splitlines()
+    assert {"code", "severity", "thresholds"} <= set(csv_lines[0].split(","))
+    assert len(csv_lines) == len(entries) + 1
+    assert any(line.startswith("broken_internal_link,") for line in csv_lines)
 
 
 def test_failures_are_one_clear_line(shell: Shell, site: Site) -> None:
