@@ -52,5 +52,6 @@ MIN_JOB_PRIORITY: Final = -1000
 MAX_JOB_PRIORITY: Final = 1000
 MIN_ATTEMPTS: Final = 1
 MAX_ATTEMPTS: Final = 10
-JOB_RETENTION_DAYS: Final = 30
-"""Finished ``jobs`` rows older than this are deleted by the cleanup."""
+CLEANUP_OP: Final = "clean_up"
+USAGE_RESET_OP: Final = "reset_usage"
+RETRY_NUMBER_TAG: Final = "dagster/retry_number"

@@ -17,6 +17,7 @@ COMMANDS = {
     "demo": "seology_pipeline.cli.demo_cmd:demo",
     "dev": "seology_pipeline.cli.instance_cmds:dev",
     "instance": "seology_pipeline.cli.instance_cmds:instance",
+    "jobs": "seology_pipeline.cli.jobs_cmds:jobs_group",
     "report": "seology_pipeline.cli.run_cmds:report",
     "rules": "seology_pipeline.cli.run_cmds:rules",
     "sites": "seology_pipeline.cli.accounts_cmds:sites",
