@@ -357,7 +357,7 @@ def find(session: Session, job_or_run_id: str) -> Job:
         select(Job).where(Job.run_id == job_or_run_id)
     )
     if job is None:
-        raise JobNotFoundError(f"no job or run {job_or_run_id!r}")
+        raise JobNotFoundError(f"no run or job {job_or_run_id!r}")
     return job
 
 

@@ -154,7 +154,7 @@ def job_or_run_status(job_or_run_id: str) -> JobStatus:
     with local_instance() as instance:
         run = instance.get_run_by_id(job_or_run_id)
         if run is None:
-            raise CommandError(f"no job or run {job_or_run_id!r}")
+            raise CommandError(f"no run or job {job_or_run_id!r}")
         return run_outcome(instance, run).status()
 
 
