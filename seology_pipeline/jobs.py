@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, update
+from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from seology_pipeline.db.models import Job, JobState, SiteConnection, User, utcnow
@@ -443,7 +443,7 @@ def canceled_with_run(session: Session, since: datetime) -> list[str]:
             select(Job.run_id).where(
                 Job.status == JobState.CANCELED,
                 Job.run_id.is_not(None),
-                Job.completed_at >= since,
+                or_(Job.completed_at.is_(None), Job.completed_at >= since),
             )
         )
     )
