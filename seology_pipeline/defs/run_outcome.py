@@ -70,7 +70,12 @@ def _when(timestamp: float | None) -> datetime | None:
 
 
 def _values(metadata: Any) -> dict[str, Any]:
-    return {key: getattr(value, "value", value) for key, value in (metadata or {}).items()}
+    """Metadata as plain values, without Markdown (UI summaries)."""
+    return {
+        key: getattr(value, "value", value)
+        for key, value in (metadata or {}).items()
+        if not isinstance(value, dg.MarkdownMetadataValue)
+    }
 
 
 def _result_and_error(
