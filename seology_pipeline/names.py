@@ -43,3 +43,16 @@ MAX_PAGES: Final = 50_000
 MIN_AGE_DAYS: Final = 1
 MAX_AGE_DAYS: Final = 3650
 """Cleanup ages (days) accepted by every entry point: one day to ten years."""
+
+# --- The ``jobs`` table (the web app's queue) ------------------------------------------------
+JOB_ID_TAG: Final = "seology/job_id"
+"""Run tag naming the ``jobs`` row a run belongs to (also the run key of the launch)."""
+MAX_RETRIES_TAG: Final = "dagster/max_retries"
+"""Dagster's per-run retry limit: a row's ``max_attempts`` minus one."""
+MIN_JOB_PRIORITY: Final = -1000
+MAX_JOB_PRIORITY: Final = 1000
+MIN_ATTEMPTS: Final = 1
+MAX_ATTEMPTS: Final = 10
+CLEANUP_OP: Final = "clean_up"
+USAGE_RESET_OP: Final = "reset_usage"
+RETRY_NUMBER_TAG: Final = "dagster/retry_number"

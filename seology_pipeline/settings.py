@@ -55,3 +55,9 @@ def normalise_database_url(raw: str) -> str:
             "use postgresql:// or sqlite:///"
         )
     return url.render_as_string(hide_password=False)
+
+
+def dagster_url() -> str | None:
+    """``SEOLOGY_DAGSTER_URL``: the deployment's webserver, or ``None`` when there is none (then
+    ``seology crawl`` runs in this process)."""
+    return os.environ.get("SEOLOGY_DAGSTER_URL", "").strip() or None

@@ -18,6 +18,7 @@ COMMANDS = {
     "dev": "seology_pipeline.cli.instance_cmds:dev",
     "history": "seology_pipeline.cli.history_cmd:history",
     "instance": "seology_pipeline.cli.instance_cmds:instance",
+    "jobs": "seology_pipeline.cli.jobs_cmds:jobs_group",
     "report": "seology_pipeline.cli.run_cmds:report",
     "rules": "seology_pipeline.cli.rules_cmd:rules",
     "sites": "seology_pipeline.cli.accounts_cmds:sites",

@@ -7,25 +7,28 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import click
 import dagster as dg
 from sqlalchemy import Engine, select
 
+from seology_pipeline import jobs
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
 from seology_pipeline.db.models import Crawl, CrawlStatus
-from seology_pipeline.defs.local import LocalRun, run_site_job
-from seology_pipeline.queue import (
-    QueueClient,
-    QueueError,
-    RunNotFoundError,
-    dagster_url,
-    job_state,
+from seology_pipeline.defs.local import run_site_job
+from seology_pipeline.defs.run_outcome import run_outcome
+from seology_pipeline.jobs import JobError, JobNotFoundError, JobState, JobStatus, RunOutcome
+from seology_pipeline.names import (
+    ANALYSIS_JOB,
+    CRAWL_JOB,
+    CRAWLED_PAGES,
+    MANUAL_PRIORITIES,
+    MAX_PAGES,
 )
+from seology_pipeline.queue import QueueClient
 from seology_pipeline.report import ReportError, format_rows, render_html_report, report_rows
-from seology_pipeline.settings import data_dir
+from seology_pipeline.settings import dagster_url, data_dir
 
 
 def _engine() -> Engine:
@@ -66,59 +69,57 @@ def watch_progress(engine: Engine, site_id: str, done: threading.Event) -> None:
     click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
 
 
-def crawl_in_process(site_id: str, max_pages: int | None, user_id: str | None) -> list[LocalRun]:
+def crawl_in_process(site_id: str, max_pages: int | None, user_id: str | None) -> list[RunOutcome]:
     """Crawl, audit and analyse ``site_id`` here; returns the crawl run and the analysis run."""
     engine = _engine()
-    config = {"ops": {"crawled_pages": {"config": {"max_pages": max_pages, "user_id": user_id}}}}
+    config = {"ops": {CRAWLED_PAGES: {"config": {"max_pages": max_pages, "user_id": user_id}}}}
     done = threading.Event()
     watcher = threading.Thread(target=watch_progress, args=(engine, site_id, done), daemon=True)
     watcher.start()
     with local_instance() as instance:
         try:
-            runs = [run_site_job(instance, "crawl_site", site_id, run_config=config)]
+            runs = [run_site_job(instance, CRAWL_JOB, site_id, run_config=config)]
         finally:
             done.set()
             watcher.join()
         if runs[0].success:
-            runs.append(run_site_job(instance, "analyse_site", site_id))
+            runs.append(run_site_job(instance, ANALYSIS_JOB, site_id))
     return runs
 
 
-def _print_run(run: LocalRun) -> None:
-    state = "COMPLETED" if run.success else "FAILED"
-    click.echo(f"run {run.run_id}: {state}")
-    for asset, values in run.metadata.items():
-        fields = {
-            k: v
-            for k, v in values.items()
-            if k
-            in (
-                "pagesAnalyzed",
-                "issuesFound",
-                "health_score",
-                "issuesAnalyzed",
-                "conversationId",
-                "analyst",
-            )
-        }
-        click.echo(f"  {asset}: " + ", ".join(f"{k}={v}" for k, v in fields.items()))
+SHOWN_FIELDS = (
+    "pagesAnalyzed",
+    "issuesFound",
+    "health_score",
+    "issuesAnalyzed",
+    "conversationId",
+    "analyst",
+)
+
+
+def _print_run(run: RunOutcome) -> None:
+    click.echo(f"run {run.run_id}: {run.state.value}")
+    result = run.result or {}
+    fields = ", ".join(f"{k}={result[k]}" for k in SHOWN_FIELDS if k in result)
+    click.echo(f"  {run.job_type}: {fields}")
 
 
 @click.command()
 @click.argument("site_id")
-@click.option("--max-pages", type=click.IntRange(1, 50_000), help="Default: the site's setting.")
+@click.option("--max-pages", type=click.IntRange(1, MAX_PAGES), help="Default: the site's setting.")
 @click.option("--user", "user_id", help="Requesting user; must own the site.")
 @click.option(
-    "--priority", type=click.Choice(["high", "normal", "low"]), default="normal", show_default=True
+    "--priority", type=click.Choice(list(MANUAL_PRIORITIES)), default="normal", show_default=True
 )
-@click.option("--wait/--no-wait", default=False, help="With a webserver: wait for the run.")
+@click.option("--wait/--no-wait", default=False, help="With a deployment: wait for the job.")
 def crawl(
     site_id: str, max_pages: int | None, user_id: str | None, priority: str, wait: bool
 ) -> None:
     """Crawl a site, audit it and analyse it.
 
-    Through the Dagster webserver when SEOLOGY_DAGSTER_URL is set (prints the run id),
-    otherwise in this process on the local instance, with live progress.
+    With a deployment (SEOLOGY_DAGSTER_URL set) the crawl is a row of the jobs table that the
+    deployment's sensor launches (prints the job id); otherwise it runs in this process on the
+    local instance, with live progress.
     """
     if dagster_url() is None:
         runs = crawl_in_process(site_id, max_pages, user_id)
@@ -129,67 +130,38 @@ def crawl(
             raise CommandError(f"run {failed.run_id} failed: {failed.error}")
         return
     try:
-        with QueueClient() as client:
-            run_id = client.enqueue_crawl(site_id, user_id, max_pages, priority)
-            click.echo(run_id)
+        with QueueClient(_engine()) as queue:
+            job_id = queue.enqueue_crawl(site_id, user_id, max_pages, priority)
+            click.echo(job_id)
             if wait:
-                status = _wait(client, run_id, site_id)
-                click.echo(json.dumps(status.as_dict(), default=str, indent=2))
-                if status.status.value != "COMPLETED":
-                    raise CommandError(f"run {run_id} ended {status.status.value}")
-    except QueueError as exc:
+                status = queue.wait(job_id)
+                click.echo(json.dumps(status.as_dict(), indent=2))
+                if status.status != JobState.COMPLETED:
+                    raise CommandError(f"job {job_id} ended {status.status.value}: {status.error}")
+    except JobError as exc:
         raise CommandError(str(exc)) from None
 
 
-def _wait(client: QueueClient, run_id: str, site_id: str) -> Any:
-    engine = client.engine
-    since = time.time()
-    while True:
-        status = client.job_status(run_id)
-        if status.finished:
-            return status
-        line = _progress_line(engine, site_id, since) if sys.stderr.isatty() else None
-        if line:
-            click.echo(f"\r{line}   ", err=True, nl=False)
-        time.sleep(1)
-
-
-def _local_status(run_id: str) -> dict[str, Any]:
+def job_or_run_status(job_or_run_id: str) -> JobStatus:
+    """A job of the jobs table, else a run of the local instance, in the job-status schema."""
+    try:
+        with session_scope(_engine()) as session:
+            return JobStatus.of(jobs.find(session, job_or_run_id))
+    except JobNotFoundError:
+        pass
     with local_instance() as instance:
-        run = instance.get_run_by_id(run_id)
+        run = instance.get_run_by_id(job_or_run_id)
         if run is None:
-            raise CommandError(f"no run {run_id!r} on the local instance")
-        result: dict[str, Any] = {}
-        for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
-            metadata = record.asset_materialization.metadata if record.asset_materialization else {}
-            result |= {k: getattr(v, "value", v) for k, v in metadata.items()}
-        stats = instance.get_run_stats(run_id)
-        return {
-            "run_id": run_id,
-            "job": run.job_name,
-            "status": job_state(run.status.value).value,
-            "dagster_status": run.status.value,
-            "site_id": run.tags.get("dagster/partition"),
-            "started_at": stats.start_time,
-            "ended_at": stats.end_time,
-            "result": {k: v for k, v in result.items() if isinstance(v, int | float | str)},
-        }
+            raise CommandError(f"no run or job {job_or_run_id!r}")
+        return run_outcome(instance, run).status()
 
 
 @click.command()
-@click.argument("run_id")
-def status(run_id: str) -> None:
-    """Show a run's status (PENDING, PROCESSING, COMPLETED, FAILED, CANCELED) and results."""
-    if dagster_url() is None:
-        click.echo(json.dumps(_local_status(run_id), default=str, indent=2))
-        return
-    try:
-        with QueueClient() as client:
-            click.echo(json.dumps(client.job_status(run_id).as_dict(), default=str, indent=2))
-    except RunNotFoundError:
-        raise CommandError(f"no run {run_id!r}") from None
-    except QueueError as exc:
-        raise CommandError(str(exc)) from None
+@click.argument("job_or_run_id")
+def status(job_or_run_id: str) -> None:
+    """Show a job's or run's status (PENDING, PROCESSING, COMPLETED, FAILED, CANCELED) as JSON:
+    result fields, root-cause error, attempts and ISO-8601 UTC times."""
+    click.echo(json.dumps(job_or_run_status(job_or_run_id).as_dict(), indent=2))
 
 
 @click.command()

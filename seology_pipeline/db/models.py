@@ -19,6 +19,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Enum,
+    FetchedValue,
     Float,
     ForeignKey,
     Index,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -474,6 +476,49 @@ class UsageRecord(Base):
             "crawls >= 0 AND pages >= 0 AND analyses >= 0 AND ai_tokens >= 0",
             name="counters_non_negative",
         ),
+    )
+
+
+class JobState(enum.StrEnum):
+    """A ``jobs`` row's life cycle: PENDING → PROCESSING → COMPLETED / FAILED / CANCELED."""
+
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELED = "CANCELED"
+
+
+class Job(Base):
+    """The web app's queue and job history: one row per job, written by the app (type, payload)
+    and by the pipeline (status, result, run). Every column but ``type`` and ``payload`` has a
+    database default, so a plain SQL ``INSERT`` of those two enqueues a job; ``id`` is generated
+    by the database unless the writer gives one."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, server_default=FetchedValue())
+    type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[JobState] = mapped_column(
+        str_enum(JobState, "job_status"), server_default=JobState.PENDING.value
+    )
+    priority: Mapped[int] = mapped_column(Integer, server_default="0")
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    max_attempts: Mapped[int] = mapped_column(Integer, server_default="3")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    started_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    run_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    site_id: Mapped[str | None] = mapped_column(String(64))
+    launched_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_jobs_next_pending", "status", "priority", "created_at"),
+        Index("ix_jobs_site_id_created_at", "site_id", "created_at"),
+        Index("ix_jobs_completed_at", "completed_at"),
     )
 
 

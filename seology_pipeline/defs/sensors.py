@@ -11,6 +11,7 @@ from seology_pipeline.db.models import SiteConnection, utcnow
 from seology_pipeline.defs.assets import crawl_site_job, first_crawl_job, site_analysis
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
+from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.defs.settings import alert_webhook_url, sensor_max_sites_per_tick
 from seology_pipeline.names import (
     NEW_SITE_PRIORITY,
@@ -151,16 +152,6 @@ def _consecutive_failures(instance: dg.DagsterInstance, site_id: str) -> int:
     return streak
 
 
-def _failure_reason(context: dg.RunFailureSensorContext) -> str:
-    """The first failed step's own error (not Dagster's wrapper), else the run's message."""
-    for event in context.get_step_failure_events():
-        error = event.step_failure_data.error
-        if error is not None:
-            root = error.cause or error
-            return f"{event.step_key}: {root.message.strip()}"
-    return context.failure_event.message or "the run failed"
-
-
 def _post_alert(context: dg.RunFailureSensorContext, payload: dict[str, object]) -> None:
     url = alert_webhook_url()
     if url is None:
@@ -181,7 +172,7 @@ def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseRes
     site_id = run.tags.get(PARTITION_TAG)
     if site_id is None:
         return
-    reason = _failure_reason(context)[:1000]
+    reason = (run_outcome(context.instance, run).error or "the run failed")[:1000]
     streak = _consecutive_failures(context.instance, site_id)
     with database.session() as session:
         site = session.get(SiteConnection, site_id)

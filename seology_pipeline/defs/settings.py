@@ -4,6 +4,7 @@
 |---|---|---|
 | ``SEOLOGY_CRAWL_MAX_RUNTIME_S`` | 3600 | a crawl run is stopped after this many seconds |
 | ``SEOLOGY_SENSOR_MAX_SITES_PER_TICK`` | 200 | runs one sensor tick may request |
+| ``SEOLOGY_JOBS_PER_TICK`` | 100 | ``jobs`` rows one tick of the ``pending_jobs`` sensor launches |
 | ``SEOLOGY_ALERT_WEBHOOK_URL`` | — | POSTed a JSON alert after 3 consecutive failures of a site |
 """
 
@@ -32,6 +33,10 @@ def crawl_max_runtime_seconds() -> int:
 
 def sensor_max_sites_per_tick() -> int:
     return _int_setting("SEOLOGY_SENSOR_MAX_SITES_PER_TICK", 200, 1, 1000)
+
+
+def jobs_per_tick() -> int:
+    return _int_setting("SEOLOGY_JOBS_PER_TICK", 100, 1, 1000)
 
 
 def alert_webhook_url() -> str | None:

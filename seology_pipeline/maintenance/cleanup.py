@@ -1,4 +1,5 @@
-"""Daily cleanup: expired rollbacks, old read notifications, old audit logs and old runs.
+"""Daily cleanup: expired rollbacks, old read notifications, old audit logs, old runs and the
+``jobs`` rows that finished before those runs' cut-off.
 
 Rows go in batches of ``batch_size``, each batch its own short transaction deleting by primary
 key (row locks only, never a table lock on PostgreSQL), so the web app keeps working meanwhile.
@@ -17,7 +18,8 @@ from sqlalchemy import ColumnElement, Engine, delete, func, select
 
 from seology_pipeline.activity import record_audit
 from seology_pipeline.db.engine import session_scope
-from seology_pipeline.db.models import AuditLog, Notification, Rollback, utcnow
+from seology_pipeline.db.models import AuditLog, Job, Notification, Rollback, utcnow
+from seology_pipeline.jobs import finished_before
 
 DEFAULT_BATCH_SIZE = 5000
 
@@ -47,6 +49,7 @@ class CleanupReport:
     jobs_cleaned: int
     duration_seconds: float
     dry_run: bool
+    job_rows_cleaned: int = 0
 
     def as_result(self) -> dict[str, Any]:
         """The old cleanup job's result fields (camelCase, as the web app reads them)."""
@@ -57,6 +60,7 @@ class CleanupReport:
             "notificationsCleaned": self.notifications_cleaned,
             "durationSeconds": round(self.duration_seconds, 3),
             "dryRun": self.dry_run,
+            "job_rows_cleaned": self.job_rows_cleaned,
         }
 
 
@@ -160,9 +164,11 @@ def clean_up(
         AuditLog.created_at < now - timedelta(days=policy.audit_log_days),
         **options,
     )
+    runs_cutoff = now - timedelta(days=policy.completed_runs_days)
+    job_rows = delete_in_batches(engine, Job, finished_before(runs_cutoff), **options)
     jobs = purge_runs(
         runs,
-        now - timedelta(days=policy.completed_runs_days),
+        runs_cutoff,
         keep={run_id} if run_id else (),
         dry_run=policy.dry_run,
     )
@@ -173,6 +179,7 @@ def clean_up(
         jobs_cleaned=jobs,
         duration_seconds=time.perf_counter() - started,
         dry_run=policy.dry_run,
+        job_rows_cleaned=job_rows,
     )
     with session_scope(engine) as session:
         record_audit(session, "maintenance.cleanup", run_id=run_id, **report.as_result())

@@ -37,7 +37,7 @@ def _site(session, site_id: str = "site-1", user_id: str = "user-1") -> SiteConn
 
 
 def test_migrations_reach_head_and_match_the_models(app_engine: Engine) -> None:
-    assert current_revision(app_engine) == "0001"
+    assert current_revision(app_engine) == "0003"
     assert schema_diff(app_engine) == []
 
 
@@ -128,3 +128,14 @@ def test_check_constraints_refuse_unknown_enum_values(app_engine: Engine) -> Non
         connection.execute(statement, {"status": "completed"})
     with pytest.raises(IntegrityError), app_engine.begin() as connection:
         connection.execute(statement, {"status": "exploded"})
+
+
+def test_a_job_is_enqueued_by_type_and_payload_alone(app_engine: Engine) -> None:
+    with app_engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO jobs (type, payload) VALUES ('CLEANUP', '{\"daysOld\": 90}')")
+        )
+        row = connection.execute(text("SELECT * FROM jobs")).mappings().one()
+    assert len(row["id"]) == 32 and row["status"] == "PENDING"
+    assert (row["priority"], row["attempts"], row["max_attempts"]) == (0, 0, 3)
+    assert row["created_at"] is not None and row["run_id"] is None

@@ -8,7 +8,15 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from seology_pipeline.db.engine import session_scope
-from seology_pipeline.db.models import AuditLog, Notification, Rollback, SiteConnection, User
+from seology_pipeline.db.models import (
+    AuditLog,
+    Job,
+    JobState,
+    Notification,
+    Rollback,
+    SiteConnection,
+    User,
+)
 from seology_pipeline.maintenance.cleanup import (
     CleanupPolicy,
     clean_up,
@@ -85,8 +93,30 @@ def fill(engine: Engine) -> None:
         )
 
 
+def add_jobs(engine: Engine) -> None:
+    """Job rows around the 30-day run cut-off; an unfinished job is never deleted."""
+    month_ago = NOW - timedelta(days=30)
+    with session_scope(engine) as session:
+        for job_id, status, completed_at in (
+            ("finished-old", JobState.COMPLETED, month_ago - SECOND),
+            ("finished-recently", JobState.FAILED, month_ago + SECOND),
+            ("pending-old", JobState.PENDING, None),
+        ):
+            session.add(
+                Job(
+                    id=job_id,
+                    type="CLEANUP",
+                    payload={},
+                    status=status,
+                    created_at=NOW - timedelta(days=60),
+                    completed_at=completed_at,
+                )
+            )
+
+
 def test_cleanup_removes_only_rows_past_each_threshold(engine: Engine) -> None:
     fill(engine)
+    add_jobs(engine)
     runs = ListRunStore({"old": NOW - timedelta(days=31), "new": NOW - timedelta(days=29)})
 
     report = clean_up(engine, runs, CleanupPolicy(), now=NOW, run_id="self")
@@ -98,8 +128,10 @@ def test_cleanup_removes_only_rows_past_each_threshold(engine: Engine) -> None:
         "jobsCleaned": 1,
         "durationSeconds": 0,
         "dryRun": False,
+        "job_rows_cleaned": 1,
     }
     with session_scope(engine) as session:
+        assert sorted(session.scalars(select(Job.id))) == ["finished-recently", "pending-old"]
         assert sorted(session.scalars(select(Rollback.description))) == ["after", "at", "live"]
         assert sorted(session.scalars(select(Notification.title))) == [
             "after read=False",
