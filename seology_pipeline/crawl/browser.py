@@ -1,12 +1,15 @@
 """Rendering with Playwright: one Chromium, a bounded pool of reused pages.
 
-Measured best setup (DESIGN §6): ``chromium-headless-shell``, a few reused pages, resource
+Measured best setup: ``chromium-headless-shell``, a few reused pages, resource
 blocking inside the browser rather than ``page.route`` (which turns the HTTP cache off), waiting
 for ``load``, and one ``evaluate`` for all fields. Here each page has its own CDP session with the
 ``Fetch`` domain on: the page's main document is answered from the body the HTTP fetch already
 has (one request per page to the site, and the browser renders exactly what was fetched), images
 are off in Blink, other blocked resource types are failed by type, and when the network guard is
-active every other request is checked by it first.
+active every other request is checked by it first. Requests the Fetch domain never sees
+(WebSockets, from pages and workers) go to a :class:`RefusingProxy`; WebRTC has no UDP path.
+Each tab has its own renderer process, and a page that fails or overruns the page timeout has
+its tab closed, so a hostile page fails alone.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from seology_pipeline.crawl.extract import EXTRACT_JS, PageData
 from seology_pipeline.crawl.guard import NetworkGuard
+from seology_pipeline.crawl.refusing_proxy import RefusingProxy
 from seology_pipeline.crawl.settings import CrawlSettings
 
 INSTALL_HELP = (
@@ -163,6 +167,7 @@ class Renderer:
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._context: BrowserContext | None = None
+        self.proxy = RefusingProxy()
         self._tabs: asyncio.Queue[_Tab | None] = asyncio.Queue()
         self._start_lock = asyncio.Lock()
         self._answering: set[asyncio.Future[None]] = set()
@@ -180,10 +185,11 @@ class Renderer:
 
     async def _launch(self) -> None:
         executable = find_browser_executable(self.settings.browser_executable)
+        await self.proxy.start()
         self._playwright = await async_playwright().start()
         self._browser = await self._playwright.chromium.launch(
             executable_path=executable,
-            args=launch_args("image" in self.settings.block_resources),
+            args=launch_args("image" in self.settings.block_resources) + self.proxy.chromium_args(),
             timeout=60_000,
         )
         self._context = await self._browser.new_context(
@@ -211,6 +217,7 @@ class Renderer:
                     await self._browser.close()
         if self._playwright is not None:
             await self._playwright.stop()
+        await self.proxy.close()
         self._browser = self._context = self._playwright = None
 
     async def render(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import time
 
 import pytest
@@ -169,3 +171,38 @@ def test_hostile_pages_are_killed_at_the_timeout_without_failing_their_neighbour
     assert [name for name in neighbours if not records[name].rendered] == []
     assert all(records[name].title == name for name in neighbours)
     assert records["/"].rendered and facts.pages_rendered == 15
+
+
+def test_websockets_from_pages_and_workers_are_refused_by_the_crawler(
+    browser_executable: str,
+) -> None:
+    """The target (127.0.0.2) is in the page's own address space (loopback), so Chromium's
+    private-network protections do not apply: only the crawler's own refusal stops these."""
+    listener = socket.create_server(("127.0.0.2", 0))
+    port = listener.getsockname()[1]
+    listener.settimeout(0.2)
+    opened = (
+        f"new WebSocket('ws://127.0.0.2:{port}/from-page');"
+        "new Worker(URL.createObjectURL(new Blob("
+        f"[\"new WebSocket('ws://127.0.0.2:{port}/from-worker')\"])));"
+    )
+    routes = {"/": page(f"<title>sockets</title><script>{opened}</script>")}
+    with serve_site(routes) as site, listener:
+        records, _ = crawl(
+            settings_for(
+                site,
+                render_mode="always",
+                browser_executable=browser_executable,
+                allow_private_networks=False,
+                private_network_allowlist=("127.0.0.1/32",),
+                render_wait_ms=0,
+            )
+        )
+        connections = 0
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError):
+                listener.accept()[0].close()
+                connections += 1
+    assert records["/"].rendered and records["/"].title == "sockets"
+    assert connections == 0
