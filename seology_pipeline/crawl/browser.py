@@ -1,12 +1,15 @@
 """Rendering with Playwright: one Chromium, a bounded pool of reused pages.
 
-Measured best setup (DESIGN §6): ``chromium-headless-shell``, a few reused pages, resource
+Measured best setup: ``chromium-headless-shell``, a few reused pages, resource
 blocking inside the browser rather than ``page.route`` (which turns the HTTP cache off), waiting
 for ``load``, and one ``evaluate`` for all fields. Here each page has its own CDP session with the
 ``Fetch`` domain on: the page's main document is answered from the body the HTTP fetch already
 has (one request per page to the site, and the browser renders exactly what was fetched), images
 are off in Blink, other blocked resource types are failed by type, and when the network guard is
-active every other request is checked by it first.
+active every other request is checked by it first. Requests the Fetch domain never sees
+(WebSockets, from pages and workers) go to a :class:`RefusingProxy`; WebRTC has no UDP path.
+Each tab has its own renderer process, and a page that fails or overruns the page timeout has
+its tab closed, so a hostile page fails alone.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from seology_pipeline.crawl.extract import EXTRACT_JS, PageData
 from seology_pipeline.crawl.guard import NetworkGuard
+from seology_pipeline.crawl.refusing_proxy import RefusingProxy
 from seology_pipeline.crawl.settings import CrawlSettings
 
 INSTALL_HELP = (
@@ -54,14 +58,14 @@ BASE_ARGS = (
     "--disable-gpu",
     "--disable-software-rasterizer",
     "--disable-features=BackForwardCache",
-    # One renderer process for all tabs: measured 920 MB instead of 1.6 GB (RSS of the whole
-    # tree) for 4 tabs, at 12 instead of 13.5 pages/s. The price: a page whose script never
-    # yields stalls the other tabs until it times out, and their renders fail with it (their
-    # records keep the raw HTML fields).
-    "--renderer-process-limit=1",
+    # No WebRTC traffic outside a proxy (there is none): its UDP would bypass the network guard.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     # A small young generation and V8's size-over-speed mode: the renderer peaked at ~215 MB
-    # instead of ~390 MB over 1,000 pages, at about the same pages/s.
-    "--js-flags=--max-semi-space-size=2 --optimize-for-size",
+    # instead of ~390 MB over 1,000 pages, at about the same pages/s. A 512 MB heap limit makes
+    # a page that eats memory crash its own renderer early. Each tab has its own renderer (no
+    # process limit), so a page that never yields or crashes fails alone and is killed (its tab
+    # closed) at the page timeout; sharing one renderer made its neighbours fail with it.
+    "--js-flags=--max-semi-space-size=2 --optimize-for-size --max-old-space-size=512",
 )
 RESOURCE_TYPES = {
     "image": "Image",
@@ -79,6 +83,7 @@ PAGE_REUSE = 200
 BROWSER_REUSE = 500
 # Every this many renders, tell Chromium memory is short (it then frees caches and collects).
 PRESSURE_EVERY = 25
+CLOSE_TIMEOUT_S = 5.0
 
 
 class BrowserNotFoundError(RuntimeError):
@@ -162,6 +167,7 @@ class Renderer:
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._context: BrowserContext | None = None
+        self.proxy = RefusingProxy()
         self._tabs: asyncio.Queue[_Tab | None] = asyncio.Queue()
         self._start_lock = asyncio.Lock()
         self._answering: set[asyncio.Future[None]] = set()
@@ -179,10 +185,11 @@ class Renderer:
 
     async def _launch(self) -> None:
         executable = find_browser_executable(self.settings.browser_executable)
+        await self.proxy.start()
         self._playwright = await async_playwright().start()
         self._browser = await self._playwright.chromium.launch(
             executable_path=executable,
-            args=launch_args("image" in self.settings.block_resources),
+            args=launch_args("image" in self.settings.block_resources) + self.proxy.chromium_args(),
             timeout=60_000,
         )
         self._context = await self._browser.new_context(
@@ -210,6 +217,7 @@ class Renderer:
                     await self._browser.close()
         if self._playwright is not None:
             await self._playwright.stop()
+        await self.proxy.close()
         self._browser = self._context = self._playwright = None
 
     async def render(
@@ -220,36 +228,46 @@ class Renderer:
             await self._recycle()
         await self.start()
         tab = await self._tabs.get()
-        deadline = self.settings.page_timeout_s * 2 + 5
+        started = time.perf_counter()
+        timeout = self.settings.page_timeout_s
         try:
-            async with asyncio.timeout(deadline):
+            async with asyncio.timeout(timeout):
                 if tab is None or tab.uses >= PAGE_REUSE:
                     if tab is not None:
                         await _close_quietly(tab.page)
                     tab = await self._new_tab()
                 tab.uses += 1
                 result = await self._render(tab, url, status, headers, body)
-                if result.error is not None:
-                    await _stop_scripts(tab)
-                    await _close_quietly(tab.page)
-                    tab = None
-                elif (self._renders + 1) % PRESSURE_EVERY == 0:
+                if result.error is None and (self._renders + 1) % PRESSURE_EVERY == 0:
                     await tab.cdp.send("Memory.simulatePressureNotification", {"level": "critical"})
         except TimeoutError:
-            # The renderer stopped answering (a script that never yields): restart the browser.
-            tab = None
-            self._renders = BROWSER_REUSE
-            result = Rendered(error=f"browser: no answer within {deadline:g} s")
+            result = Rendered(error=f"browser: no answer within {timeout:g} s, page closed")
         except PlaywrightError as exc:
-            if tab is not None:
-                await _close_quietly(tab.page)
-            tab = None
             result = Rendered(error=f"browser: {exc}".splitlines()[0])
+        try:
+            if result.error is not None:
+                tab = await self._discard(tab)
         finally:
             self._tabs.put_nowait(tab)
+        result.load_ms = (time.perf_counter() - started) * 1000
         self.pages_rendered += 1
         self._renders += 1
         return result
+
+    async def _discard(self, tab: _Tab | None) -> None:
+        """Kill a tab whose page failed: stop its scripts and close it (ending its renderer).
+
+        A browser that does not close the tab in time is restarted before the next render.
+        """
+        if tab is None:
+            return None
+        try:
+            async with asyncio.timeout(CLOSE_TIMEOUT_S):
+                await _stop_scripts(tab)
+                await _close_quietly(tab.page)
+        except TimeoutError:
+            self._renders = BROWSER_REUSE
+        return None
 
     async def _new_tab(self) -> _Tab:
         assert self._context is not None
@@ -328,7 +346,6 @@ class Renderer:
         tab.statuses.clear()
         page = tab.page
         timeout_ms = self.settings.page_timeout_s * 1000
-        started = time.perf_counter()
         result = Rendered()
         try:
             try:
@@ -346,7 +363,6 @@ class Renderer:
             result.error = f"render: {exc}".splitlines()[0]
         finally:
             tab.document = None
-        result.load_ms = (time.perf_counter() - started) * 1000
         result.navigations = list(tab.navigations)
         result.refused = tab.refused[0] if tab.refused else None
         if result.data is not None:
@@ -366,7 +382,7 @@ class Renderer:
 
 
 async def _stop_scripts(tab: _Tab) -> None:
-    """Interrupt a script that never yields; tabs share one renderer, so it would stall them all."""
+    """Interrupt a script that never yields, so that its page can be closed at once."""
     with contextlib.suppress(PlaywrightError):
         await tab.cdp.send("Runtime.terminateExecution")
 

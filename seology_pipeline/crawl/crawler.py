@@ -16,6 +16,9 @@ page is. Rendered pages carry the rendered DOM's fields and ``render_diffs`` aga
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -33,7 +36,12 @@ from seology_pipeline.crawl.extract import (
 )
 from seology_pipeline.crawl.fetch import Fetched, HttpFetcher, decode_html
 from seology_pipeline.crawl.guard import NetworkGuard
-from seology_pipeline.crawl.politeness import HostGate
+from seology_pipeline.crawl.politeness import (
+    OVERLOAD_STATUSES,
+    HostGate,
+    PolitenessBudget,
+    retry_after_seconds,
+)
 from seology_pipeline.crawl.records import (
     ErrorKind,
     HopKind,
@@ -62,6 +70,9 @@ HEADERS_KEPT = (
     "retry-after",
 )
 
+# A URL in the crawl: (url, depth, found on, attempts so far).
+Item = tuple[str, int, str | None, int]
+
 
 class SiteCrawler:
     """Crawls ``settings.root_url``; iterate :meth:`crawl`, then read :attr:`facts`."""
@@ -73,12 +84,15 @@ class SiteCrawler:
         self.guard = NetworkGuard(
             settings.allow_private_networks, settings.private_network_allowlist
         )
-        self.gate = HostGate(settings.per_host_concurrency, settings.delay_s)
+        self.budget = PolitenessBudget(settings.politeness_budget_s)
+        self.gate = HostGate(settings.per_host_concurrency, settings.delay_s, self.budget)
         self.robots: Protego | None = None
         self.sitemap_pages: set[str] = set()
         self.renderer: Renderer | None = None
         self._fetcher: HttpFetcher | None = None
-        self._frontier: deque[tuple[str, int, str | None]] = deque()
+        self._frontier: deque[Item] = deque()
+        self._deferred: list[tuple[float, int, Item]] = []  # heap of (due, order, item)
+        self._order = itertools.count()
         self._seen: set[str] = set()
         self._admitted = 0
         self._in_flight = 0
@@ -100,7 +114,7 @@ class SiteCrawler:
             await self._site_facts(fetcher, root)
             self._seen.add(root)
             self._admitted = 1
-            self._frontier.append((root, 0, None))
+            self._frontier.append((root, 0, None, 0))
             workers = [
                 asyncio.create_task(self._worker(out, started)) for _ in range(s.concurrency)
             ]
@@ -126,6 +140,8 @@ class SiteCrawler:
             self.facts.skipped_urls = dict(self.scope.skipped)
             self.facts.pages_rendered = self.renderer.pages_rendered if self.renderer else 0
             self.facts.duration_s = round(time.monotonic() - started, 3)
+            self.facts.host_slowdowns = self.gate.slowdowns
+            self.facts.politeness_wait_s = round(self.budget.spent, 3)
 
     async def _site_facts(self, fetcher: HttpFetcher, root: str) -> None:
         self.robots = await load_robots(fetcher, root, self.facts)
@@ -150,21 +166,61 @@ class SiteCrawler:
             if time.monotonic() - started > self.settings.time_budget_s and not self._stopped:
                 self._stopped = True
                 self.facts.stopped_reason = "time_budget"
-            if self._stopped or (not self._frontier and self._in_flight == 0):
+            idle = not self._frontier and not self._deferred and self._in_flight == 0
+            if self._stopped or idle:
                 self._wake.set()
                 return
-            if not self._frontier:
+            item = self._next_item()
+            if item is None:
                 self._wake.clear()
-                await self._wake.wait()
+                due = self._deferred[0][0] - time.monotonic() if self._deferred else None
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(due):
+                        await self._wake.wait()
                 continue
-            url, depth, found_on = self._frontier.popleft()
             self._in_flight += 1
             try:
-                record = await self._page(url, depth, found_on)
-                await out.put(record)
+                record = await self._page(*item)
+                if record is not None:
+                    await out.put(record)
             finally:
                 self._in_flight -= 1
                 self._wake.set()
+
+    def _next_item(self) -> Item | None:
+        """A re-queued URL whose wait is over, else the next new URL, else None."""
+        if self._deferred and self._deferred[0][0] <= time.monotonic():
+            return heapq.heappop(self._deferred)[2]
+        return self._frontier.popleft() if self._frontier else None
+
+    def _retry_later(self, record: PageRecord, item: Item) -> bool:
+        """Re-queue a URL answered 429/503 after its ``Retry-After``; False when it is given up.
+
+        Only that URL waits: the crawl goes on meanwhile. A wait longer than the cap, a URL out
+        of retries, or a wait the politeness budget cannot pay leaves the record as it is (its
+        status reported, with the reason).
+        """
+        url, depth, found_on, attempts = item
+        if record.status not in OVERLOAD_STATUSES or record.error_kind is not None:
+            return False
+        s = self.settings
+        wait = retry_after_seconds(record.headers.get("retry-after"), 2.0**attempts)
+        if attempts >= s.max_retries:
+            reason = f"still {record.status} after {attempts + 1} attempts"
+        elif wait > s.max_retry_after_s:
+            reason = f"Retry-After {wait:g} s is over the {s.max_retry_after_s:g} s cap"
+        elif not self.budget.take(wait):
+            reason = f"politeness budget of {s.politeness_budget_s:g} s spent"
+        else:
+            due = time.monotonic() + wait
+            heapq.heappush(
+                self._deferred, (due, next(self._order), (url, depth, found_on, attempts + 1))
+            )
+            self.facts.retries += 1
+            return True
+        record.error = f"{record.status}: {reason}"
+        self.facts.unrecovered_urls[url] = record.status
+        return False
 
     def _enqueue(self, url: str, depth: int, found_on: str) -> None:
         if url in self._seen:
@@ -176,10 +232,13 @@ class SiteCrawler:
             return
         self._seen.add(url)
         self._admitted += 1
-        self._frontier.append((url, depth, found_on))
+        self._frontier.append((url, depth, found_on, 0))
         self._wake.set()
 
-    async def _page(self, url: str, depth: int, found_on: str | None) -> PageRecord:
+    async def _page(
+        self, url: str, depth: int, found_on: str | None, attempts: int
+    ) -> PageRecord | None:
+        """The record of ``url``, or None when it was re-queued to be tried again later."""
         record = PageRecord(url=url, depth=depth, found_on=found_on)
         record.in_sitemap = url in self.sitemap_pages
         robots = self.robots if self.settings.obey_robots else None
@@ -194,6 +253,8 @@ class SiteCrawler:
         except Exception as exc:  # one page's failure never ends the crawl
             record.error_kind = record.error_kind or ErrorKind.OTHER
             record.error = f"{type(exc).__name__}: {exc}"
+        if self._retry_later(record, (url, depth, found_on, attempts)):
+            return None
         return record
 
     async def _fetch_into(self, record: PageRecord) -> None:

@@ -1,7 +1,8 @@
 """Plain HTTP fetching, one redirect hop at a time, through the network guard and the host gate.
 
 Each hop is checked by the guard before it is requested, so a redirect to an internal address is
-refused, not followed. Bodies are streamed and cut at the byte limit.
+refused, not followed. Bodies are streamed and cut at the byte limit. Every answer is reported to
+the host gate (which adapts the host's pace); retrying a 429/503 is the crawler's business.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from seology_pipeline.crawl.guard import HostResolutionError, NetworkGuard, NetworkGuardError
-from seology_pipeline.crawl.politeness import HostGate, retry_after_seconds
+from seology_pipeline.crawl.politeness import HostGate
 from seology_pipeline.crawl.records import ErrorKind, HopKind, RedirectHop
 from seology_pipeline.crawl.settings import CrawlSettings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-RETRY_STATUSES = frozenset({429, 503})
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 _DNS_MARKERS = ("name or service", "nodename nor servname", "name resolution", "getaddrinfo")
@@ -99,19 +99,17 @@ class HttpFetcher:
         visited = {hop.url for hop in result.chain}
         started = time.perf_counter()
         current = url
-        retries = 0
         try:
             while True:
                 await self.guard.check(current)
-                async with self.gate.slot(urlsplit(current).netloc):
-                    async with asyncio.timeout(self.settings.page_timeout_s):
-                        location = await self._request(current, result, limit, any_body)
-                if result.status in RETRY_STATUSES and retries < self.settings.max_retries:
-                    retries += 1
-                    wait = retry_after_seconds(result.headers.get("retry-after"), 2.0**retries)
-                    wait = min(wait, self.settings.max_retry_after_s)
-                    self.gate.pause(urlsplit(current).netloc, wait)
-                    continue
+                host = urlsplit(current).netloc
+                async with self.gate.slot(host):
+                    sent = time.perf_counter()
+                    try:
+                        async with asyncio.timeout(self.settings.page_timeout_s):
+                            location = await self._request(current, result, limit, any_body)
+                    finally:
+                        await self.gate.observe(host, result.status, time.perf_counter() - sent)
                 if location is None:
                     break
                 result.chain.append(RedirectHop(current, result.status, HopKind.HTTP))
@@ -130,7 +128,6 @@ class HttpFetcher:
                     await self.guard.check(location)  # record a refused target even unfollowed
                     break
                 current = location
-                retries = 0
         except TimeoutError:
             result.error_kind, result.error = (
                 ErrorKind.TIMEOUT,

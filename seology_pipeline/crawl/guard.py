@@ -3,8 +3,9 @@
 Loopback, private, link-local (cloud metadata at 169.254.169.254), multicast, reserved and
 unspecified addresses are refused unless private networks are allowed, or the address falls in an
 explicit allow-list. Every address a host resolves to must pass, so a name with one public and one
-private address is refused. Use :func:`check_url` (blocking) when a user adds a site, and
-:class:`NetworkGuard` (async, cached) inside the crawler.
+private address is refused. An IPv6 transition address (IPv4-mapped, IPv4-compatible, 6to4,
+Teredo, NAT64) is judged by the IPv4 address it embeds. Use :func:`check_url` (blocking) when a
+user adds a site, and :class:`NetworkGuard` (async, cached) inside the crawler.
 
 The check resolves the name separately from the HTTP client and the browser, so a DNS server that
 changes its answer between the two (DNS rebinding) is not caught; the short cache keeps that
@@ -32,10 +33,43 @@ class HostResolutionError(OSError):
     """The host name did not resolve (DNS failure)."""
 
 
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # well-known prefix: the IPv4 in the low 32 bits
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 transition address carries (IPv4-mapped, IPv4-compatible,
+    6to4, Teredo server and client, NAT64), or [] for a plain IPv6 address."""
+    if address.ipv4_mapped is not None:
+        return [address.ipv4_mapped]
+    if address.sixtofour is not None:
+        return [address.sixtofour]
+    if address.teredo is not None:
+        return list(address.teredo)
+    low = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in NAT64:
+        return [low]
+    if address in IPV4_COMPATIBLE and int(address) > 1:  # not :: nor ::1
+        return [low]
+    return []
+
+
+def judged_addresses(address: IPAddress) -> list[IPAddress]:
+    """The addresses that decide about ``address``: the embedded IPv4 of a transition form."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = embedded_ipv4(address)
+        if embedded:
+            return list(embedded)
+    return [address]
+
+
 def is_internal(address: IPAddress) -> bool:
-    """True for any address that is not a public unicast Internet address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """True for any address that is not a public unicast Internet address (an IPv6 transition
+    address is judged by the IPv4 it embeds)."""
+    return any(_internal(judged) for judged in judged_addresses(address))
+
+
+def _internal(address: IPAddress) -> bool:
     return (
         address.is_loopback
         or address.is_private
@@ -71,8 +105,9 @@ class NetworkGuard:
         if self.allow_private:
             return None
         for address in addresses:
-            if is_internal(address) and not any(address in net for net in self.allowlist):
-                return f"refused internal address {address}"
+            for judged in judged_addresses(address):
+                if _internal(judged) and not any(judged in net for net in self.allowlist):
+                    return f"refused internal address {address}"
         return None
 
     async def check(self, url: str) -> None:

@@ -221,6 +221,10 @@ class SiteFacts:
     duration_s: float | None = None
     pages_rendered: int = 0
     skipped_urls: dict[str, int] = field(default_factory=dict)
+    retries: int = 0
+    unrecovered_urls: dict[str, int] = field(default_factory=dict)  # URL -> last 429/503
+    host_slowdowns: int = 0
+    politeness_wait_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(dataclasses.asdict(self))

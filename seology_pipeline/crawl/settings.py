@@ -36,7 +36,8 @@ JSON array (use JSON for regular expressions that contain commas). Booleans: ``1
 | ``SEOLOGY_CRAWL_MAX_QUERY_VARIANTS`` | ``50`` | Query-string variants crawled per path |
 | ``SEOLOGY_CRAWL_MAX_REPEATED_SEGMENTS`` | ``3`` | URLs repeating one path segment more often are not crawled |
 | ``SEOLOGY_CRAWL_MAX_RETRIES`` | ``2`` | Retries of a URL answered with 429/503 |
-| ``SEOLOGY_CRAWL_MAX_RETRY_AFTER_S`` | ``60`` | Longest ``Retry-After`` wait honoured |
+| ``SEOLOGY_CRAWL_MAX_RETRY_AFTER_S`` | ``60`` | Longest ``Retry-After`` waited for (only that URL waits); a longer one is not retried |
+| ``SEOLOGY_CRAWL_POLITENESS_BUDGET_S`` | ``120`` | Total seconds a crawl may wait for ``Retry-After`` and adaptive slowdowns (0–86,400) |
 | ``SEOLOGY_CRAWL_MAX_SITEMAP_URLS`` | ``50000`` | Sitemap URLs kept for the in-sitemap flag |
 """
 
@@ -110,6 +111,7 @@ class CrawlSettings(BaseModel):
     max_repeated_segments: int = Field(3, ge=1, le=100)
     max_retries: int = Field(2, ge=0, le=10)
     max_retry_after_s: float = Field(60.0, ge=0, le=3600)
+    politeness_budget_s: float = Field(120.0, ge=0, le=86_400)
     max_sitemap_urls: int = Field(50_000, ge=0, le=1_000_000)
 
     @field_validator("root_url")

@@ -53,3 +53,30 @@ def test_async_guard_caches_and_agrees() -> None:
 
     asyncio.run(run())
     assert ("localhost", 1) in guard._cache
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "::ffff:169.254.169.254",  # IPv4-mapped
+        "::169.254.169.254",  # IPv4-compatible
+        "::10.0.0.1",
+        "2002:a9fe:a9fe::",  # 6to4 of 169.254.169.254
+        "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+        "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo, client 10.0.0.1
+        "2001:0:a00:1::1",  # Teredo, server 10.0.0.1
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+        "64:ff9b::c0a8:101",  # NAT64 of 192.168.1.1
+    ],
+)
+def test_ipv6_transition_forms_are_judged_by_their_embedded_ipv4(host: str) -> None:
+    with pytest.raises(NetworkGuardError, match="refused internal address"):
+        check_url(f"http://[{host}]/")
+
+
+def test_transition_forms_of_public_or_allowlisted_ipv4_pass() -> None:
+    check_url("http://[2002:808:808::1]/")  # 6to4 of 8.8.8.8
+    check_url("http://[64:ff9b::808:808]/")  # NAT64 of 8.8.8.8
+    check_url("http://[::ffff:127.0.0.1]/", allowlist=["127.0.0.1/32"])
+    with pytest.raises(NetworkGuardError):
+        check_url("http://[2002:a9fe:a9fe::]/", allowlist=["127.0.0.1/32"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import time
 
 import pytest
@@ -126,10 +128,81 @@ def test_a_page_that_hangs_the_browser_does_not_stop_the_crawl(browser_executabl
             )
         )
         elapsed = time.monotonic() - started
-    # The first render that times out interrupts the script, which frees the shared renderer;
-    # the renders that timed out keep their raw HTML fields.
+    # The hanging page is killed at its timeout and keeps its raw HTML fields; the others render.
     assert records["/hang"].title == "hang"
     assert len(records) == 10 and facts.pages_rendered == 10
     failed = [r for r in records.values() if not r.rendered]
-    assert all(r.error_kind == ErrorKind.BROWSER and r.title for r in failed)
-    assert len(failed) <= 3 and elapsed < 10
+    assert [(r.url, r.error_kind) for r in failed] == [(site.url + "/hang", ErrorKind.BROWSER)]
+    assert elapsed < 20
+
+
+HOG = (
+    "<title>hog</title><script>const kept = [];"
+    "while (true) kept.push(new Array(1e5).fill(kept.length));</script>"
+)
+
+
+def test_hostile_pages_are_killed_at_the_timeout_without_failing_their_neighbours(
+    browser_executable: str,
+) -> None:
+    neighbours = [f"/p{i}" for i in range(12)]
+    links = ["/hang", "/hog", *neighbours]
+    routes = {
+        "/": page("<title>home</title>" + "".join(f'<a href="{p}">{p}</a>' for p in links)),
+        "/hang": page("<title>hang</title><script>while (true) {}</script>"),
+        "/hog": page(HOG),
+    }
+    for name in neighbours:  # slow enough to be rendered while the hostile pages run
+        routes[name] = page(f"<title>{name}</title><script>setTimeout(() => 0, 10)</script>")
+    timeout_s = 4
+    with serve_site(routes) as site:
+        records, facts = crawl(
+            settings_for(
+                site,
+                render_mode="always",
+                browser_executable=browser_executable,
+                page_timeout_s=timeout_s,
+                browser_pages=3,
+            )
+        )
+    hostile = [records["/hang"], records["/hog"]]
+    assert all(r.error_kind == ErrorKind.BROWSER and not r.rendered for r in hostile)
+    assert all(r.load_ms is not None and r.load_ms < (timeout_s + 3) * 1000 for r in hostile)
+    assert [name for name in neighbours if not records[name].rendered] == []
+    assert all(records[name].title == name for name in neighbours)
+    assert records["/"].rendered and facts.pages_rendered == 15
+
+
+def test_websockets_from_pages_and_workers_are_refused_by_the_crawler(
+    browser_executable: str,
+) -> None:
+    """The target (127.0.0.2) is in the page's own address space (loopback), so Chromium's
+    private-network protections do not apply: only the crawler's own refusal stops these."""
+    listener = socket.create_server(("127.0.0.2", 0))
+    port = listener.getsockname()[1]
+    listener.settimeout(0.2)
+    opened = (
+        f"new WebSocket('ws://127.0.0.2:{port}/from-page');"
+        "new Worker(URL.createObjectURL(new Blob("
+        f"[\"new WebSocket('ws://127.0.0.2:{port}/from-worker')\"])));"
+    )
+    routes = {"/": page(f"<title>sockets</title><script>{opened}</script>")}
+    with serve_site(routes) as site, listener:
+        records, _ = crawl(
+            settings_for(
+                site,
+                render_mode="always",
+                browser_executable=browser_executable,
+                allow_private_networks=False,
+                private_network_allowlist=("127.0.0.1/32",),
+                render_wait_ms=0,
+            )
+        )
+        connections = 0
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError):
+                listener.accept()[0].close()
+                connections += 1
+    assert records["/"].rendered and records["/"].title == "sockets"
+    assert connections == 0
