@@ -212,10 +212,13 @@ def validate(session: Session, job_type: object, payload: object) -> Launch:
 
 
 def validate_row(session: Session, job: Job) -> Launch:
-    """:func:`validate` of a row as the web app wrote it, priority and attempts included."""
+    """:func:`validate` of a row as the web app wrote it, priority and attempts included; the
+    row learns its site."""
     whole_number("priority", job.priority, MIN_JOB_PRIORITY, MAX_JOB_PRIORITY)
     whole_number("max_attempts", job.max_attempts, MIN_ATTEMPTS, MAX_ATTEMPTS)
-    return validate(session, job.type, job.payload)
+    launch = validate(session, job.type, job.payload)
+    job.site_id = launch.site_id
+    return launch
 
 
 # --- The job-status schema ---------------------------------------------------------------------
@@ -530,6 +533,7 @@ def record_run(session: Session, outcome: RunOutcome) -> Job:
             job.run_id = outcome.run_id
         return job
     job.run_id = outcome.run_id
+    job.site_id = job.site_id or outcome.site_id
     job.status = outcome.state
     job.attempts = max(job.attempts, outcome.attempts)
     job.started_at = job.started_at or outcome.started_at

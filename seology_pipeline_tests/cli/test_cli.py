@@ -162,3 +162,26 @@ def test_demo_runs_end_to_end(shell: Shell) -> None:
     report = Path(out.split("HTML report: ")[1].splitlines()[0])
     assert report.is_file() and report.stat().st_size > 10_000
     assert "seology dev" in out and "http://127.0.0.1:3000" in out
+
+
+def test_jobs_enqueue_list_show_cancel(shell: Shell) -> None:
+    shell.ok("db", "upgrade")
+    job_id = shell.ok("jobs", "enqueue", "CLEANUP", "--payload", '{"daysOld": 30}').strip()
+    assert len(job_id) == 32
+    assert job_id in shell.ok("jobs", "list", "--status", "PENDING")
+    shown = json.loads(shell.ok("jobs", "show", job_id))
+    assert shown == json.loads(shell.ok("status", job_id))
+    assert (shown["type"], shown["status"], shown["payload"]) == (
+        "CLEANUP",
+        "PENDING",
+        {"daysOld": 30},
+    )
+    assert shell.ok("jobs", "cancel", job_id).strip() == f"job {job_id}: CANCELED"
+    _fails(shell.run("jobs", "cancel", job_id), "already ended CANCELED")
+    _fails(
+        shell.run("jobs", "enqueue", "CLEANUP", "--payload", '{"daysOld": -5}'),
+        "daysOld must be between 1 and 3650, got -5",
+    )
+    _fails(shell.run("jobs", "enqueue", "CLEANUP", "--payload", "{"), "not valid JSON")
+    listed = json.loads(shell.ok("jobs", "list", "--format", "json"))
+    assert [row["id"] for row in listed] == [job_id] and listed[0]["status"] == "CANCELED"

@@ -86,6 +86,7 @@ def test_pending_rows_become_runs_keyed_by_row_and_bad_rows_fail(
     assert failed.status == JobState.FAILED and failed.completed_at is not None
     assert failed.error == "daysOld must be between 1 and 3650, got -5"
     assert _row(app_engine, clean).status == JobState.PENDING
+    assert _row(app_engine, crawl).site_id == "site-1"
     assert isinstance(_tick(app_engine, instance), dg.SkipReason)  # claimed rows go once
 
 
