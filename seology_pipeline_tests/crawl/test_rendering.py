@@ -145,7 +145,7 @@ HOG = (
 def test_hostile_pages_are_killed_at_the_timeout_without_failing_their_neighbours(
     browser_executable: str,
 ) -> None:
-    neighbours = [f"/p{i}" for i in range(12)]
+    neighbours = [f"/p{i}" for i in range(8)]
     links = ["/hang", "/hog", *neighbours]
     routes = {
         "/": page("<title>home</title>" + "".join(f'<a href="{p}">{p}</a>' for p in links)),
@@ -154,7 +154,7 @@ def test_hostile_pages_are_killed_at_the_timeout_without_failing_their_neighbour
     }
     for name in neighbours:  # slow enough to be rendered while the hostile pages run
         routes[name] = page(f"<title>{name}</title><script>setTimeout(() => 0, 10)</script>")
-    timeout_s = 4
+    timeout_s = 6
     with serve_site(routes) as site:
         records, facts = crawl(
             settings_for(
@@ -170,7 +170,7 @@ def test_hostile_pages_are_killed_at_the_timeout_without_failing_their_neighbour
     assert all(r.load_ms is not None and r.load_ms < (timeout_s + 3) * 1000 for r in hostile)
     assert [name for name in neighbours if not records[name].rendered] == []
     assert all(records[name].title == name for name in neighbours)
-    assert records["/"].rendered and facts.pages_rendered == 15
+    assert records["/"].rendered and facts.pages_rendered == 11
 
 
 def test_websockets_from_pages_and_workers_are_refused_by_the_crawler(
