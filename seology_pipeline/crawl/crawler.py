@@ -101,10 +101,10 @@ class SiteCrawler:
 
     async def crawl(self) -> AsyncIterator[PageRecord]:
         """Yield one record per crawled URL, as soon as each is done."""
-        started = time.monotonic()
         s = self.settings
         root = normalise(s.root_url) or s.root_url
         self._fetcher = fetcher = HttpFetcher(s, self.guard, self.gate)
+        started = time.monotonic()  # after the client's one-time set-up (imports, TLS context)
         if s.render_mode != "never":
             find_browser_executable(s.browser_executable)  # fail fast, with install help
             self.renderer = Renderer(s, self.guard)
