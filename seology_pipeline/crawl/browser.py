@@ -285,7 +285,8 @@ class Renderer:
             result = Rendered(error=f"browser: {exc}".splitlines()[0])
         try:
             if result.error is not None:
-                tab = await self._discard(tab)
+                await self._discard(tab)
+                tab = None
         finally:
             self._tabs.put_nowait(tab)
         result.load_ms = (time.perf_counter() - started) * 1000
@@ -299,14 +300,13 @@ class Renderer:
         A browser that does not close the tab in time is restarted before the next render.
         """
         if tab is None:
-            return None
+            return
         try:
             async with asyncio.timeout(CLOSE_TIMEOUT_S):
                 await _stop_scripts(tab)
                 await _close_quietly(tab.page)
         except TimeoutError:
             self._renders = BROWSER_REUSE
-        return None
 
     async def _new_tab(self) -> _Tab:
         assert self._context is not None
