@@ -91,7 +91,8 @@ class SiteCrawler:
         self.renderer: Renderer | None = None
         self._fetcher: HttpFetcher | None = None
         self._frontier: deque[Item] = deque()
-        self._deferred: list[tuple[float, int, Item]] = []  # heap of (due, order, item)
+        # re-queued URLs: a heap of (due, order, item, the record of the last attempt)
+        self._deferred: list[tuple[float, int, Item, PageRecord]] = []
         self._order = itertools.count()
         self._seen: set[str] = set()
         self._admitted = 0
@@ -101,10 +102,10 @@ class SiteCrawler:
 
     async def crawl(self) -> AsyncIterator[PageRecord]:
         """Yield one record per crawled URL, as soon as each is done."""
-        started = time.monotonic()
         s = self.settings
         root = normalise(s.root_url) or s.root_url
         self._fetcher = fetcher = HttpFetcher(s, self.guard, self.gate)
+        started = time.monotonic()  # after the client's one-time set-up (imports, TLS context)
         if s.render_mode != "never":
             find_browser_executable(s.browser_executable)  # fail fast, with install help
             self.renderer = Renderer(s, self.guard)
@@ -168,14 +169,18 @@ class SiteCrawler:
                 self.facts.stopped_reason = "time_budget"
             idle = not self._frontier and not self._deferred and self._in_flight == 0
             if self._stopped or idle:
+                await self._give_up_deferred(out)
                 self._wake.set()
                 return
             item = self._next_item()
             if item is None:
                 self._wake.clear()
-                due = self._deferred[0][0] - time.monotonic() if self._deferred else None
+                wait = None
+                if self._deferred:  # the next retry, or the end of the time budget
+                    end = min(self._deferred[0][0], started + self.settings.time_budget_s)
+                    wait = end - time.monotonic() + 0.001
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(due):
+                    async with asyncio.timeout(wait):
                         await self._wake.wait()
                 continue
             self._in_flight += 1
@@ -186,6 +191,14 @@ class SiteCrawler:
             finally:
                 self._in_flight -= 1
                 self._wake.set()
+
+    async def _give_up_deferred(self, out: asyncio.Queue[PageRecord | None]) -> None:
+        """A crawl that stops still records the URLs waiting for a retry (their last answer)."""
+        while self._deferred:
+            record = heapq.heappop(self._deferred)[3]
+            record.error = f"{record.status}: not retried, the crawl stopped"
+            self.facts.unrecovered_urls[record.url] = record.status or 0
+            await out.put(record)
 
     def _next_item(self) -> Item | None:
         """A re-queued URL whose wait is over, else the next new URL, else None."""
@@ -213,13 +226,12 @@ class SiteCrawler:
             reason = f"politeness budget of {s.politeness_budget_s:g} s spent"
         else:
             due = time.monotonic() + wait
-            heapq.heappush(
-                self._deferred, (due, next(self._order), (url, depth, found_on, attempts + 1))
-            )
+            retry = (url, depth, found_on, attempts + 1)
+            heapq.heappush(self._deferred, (due, next(self._order), retry, record))
             self.facts.retries += 1
             return True
         record.error = f"{record.status}: {reason}"
-        self.facts.unrecovered_urls[url] = record.status
+        self.facts.unrecovered_urls[url] = record.status or 0
         return False
 
     def _enqueue(self, url: str, depth: int, found_on: str) -> None:

@@ -25,7 +25,8 @@ JSON array (use JSON for regular expressions that contain commas). Booleans: ``1
 | ``SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST`` | (none) | CIDRs allowed even when private networks are not, e.g. ``10.1.0.0/16`` |
 | ``SEOLOGY_CRAWL_RENDER_MODE`` | ``auto`` | ``always`` (browser for every HTML page), ``auto`` (browser only where JavaScript is needed), ``never`` |
 | ``SEOLOGY_CRAWL_BROWSER`` | (auto) | Chromium executable (path or name on PATH); see ``crawl.browser`` |
-| ``SEOLOGY_CRAWL_BROWSER_PAGES`` | ``3`` | Browser tabs rendering at once (they share one renderer process) |
+| ``SEOLOGY_CRAWL_BROWSER_PAGES`` | ``2`` | Browser tabs rendering at once (each with its own renderer process) |
+| ``SEOLOGY_CRAWL_BROWSER_IDLE_S`` | ``30`` | The browser is closed after this long without a page to render (started again when needed; 0.1–3,600) |
 | ``SEOLOGY_CRAWL_BLOCK_RESOURCES`` | ``image,font,media,stylesheet`` | Resource types the browser does not load |
 | ``SEOLOGY_CRAWL_RENDER_WAIT_MS`` | ``500`` | Extra wait after ``load`` when the rendered title is still empty |
 | ``SEOLOGY_CRAWL_INCLUDE_WWW`` | ``true`` | Treat ``example.com`` and ``www.example.com`` as one site |
@@ -99,7 +100,8 @@ class CrawlSettings(BaseModel):
     private_network_allowlist: tuple[str, ...] = ()
     render_mode: Literal["always", "auto", "never"] = "auto"
     browser_executable: str | None = None
-    browser_pages: int = Field(3, ge=1, le=32)
+    browser_pages: int = Field(2, ge=1, le=32)
+    browser_idle_s: float = Field(30.0, ge=0.1, le=3600)
     block_resources: tuple[str, ...] = ("image", "font", "media", "stylesheet")
     render_wait_ms: int = Field(500, ge=0, le=30_000)
     include_www: bool = True

@@ -146,3 +146,16 @@ def test_budget_grants_whole_waits_only() -> None:
     budget = PolitenessBudget(2.5)
     assert [budget.take(1), budget.take(1), budget.take(1)] == [True, True, False]
     assert budget.take_up_to(2) == 0.5 and budget.left == 0
+
+
+def test_a_crawl_that_stops_still_records_the_urls_waiting_for_a_retry() -> None:
+    routes = {
+        "/": page(_links("/busy")),
+        "/busy": Response(503, {"Retry-After": "30"}, "busy"),
+    }
+    with serve_site(routes) as site:
+        records, facts = crawl(settings_for(site, time_budget_s=1.5))
+    assert set(records) == {"/", "/busy"} and site.paths().count("/busy") == 1
+    assert records["/busy"].error == "503: not retried, the crawl stopped"
+    assert facts.stopped_reason == "time_budget" and facts.duration_s < 10
+    assert facts.unrecovered_urls == {site.url + "/busy": 503}
