@@ -22,6 +22,8 @@ ANALYSIS_JOB: Final = "analyse_site"
 CLEANUP_JOB: Final = "cleanup"
 USAGE_RESET_JOB: Final = "usage_reset"
 
+DEAD_CRAWLS_SENSOR: Final = "dead_crawls"
+
 # --- Run tags --------------------------------------------------------------------------------
 PRIORITY_TAG: Final = "dagster/priority"
 PARTITION_TAG: Final = "dagster/partition"
