@@ -41,6 +41,8 @@ RECRAWL_PRIORITY: Final = -20
 # --- Bounds ----------------------------------------------------------------------------------
 MAX_PAGES: Final = 50_000
 """Pages one crawl may record at most, whatever the plan or the request says."""
+MAX_SITE_ID_LENGTH: Final = 64
+"""Site ids are at most this long (the ``site_connections.id`` column)."""
 MIN_AGE_DAYS: Final = 1
 MAX_AGE_DAYS: Final = 3650
 """Cleanup ages (days) accepted by every entry point: one day to ten years."""

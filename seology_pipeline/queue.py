@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 from sqlalchemy import Engine
 
+from seology_pipeline.accounts import month_key
 from seology_pipeline.db.engine import make_engine, session_scope
 from seology_pipeline.db.models import SiteConnection, User
 from seology_pipeline.maintenance.timing import parse_month
@@ -32,7 +33,10 @@ from seology_pipeline.names import (
     CODE_LOCATION,
     CRAWL_JOB,
     MANUAL_PRIORITIES,
+    MAX_AGE_DAYS,
     MAX_PAGES,
+    MAX_SITE_ID_LENGTH,
+    MIN_AGE_DAYS,
     PARTITION_TAG,
     PRIORITY_TAG,
     SITES_PARTITIONS,
@@ -408,11 +412,15 @@ class QueueClient:
     ) -> str:
         """Launch the cleanup job (rollbacks and read notifications older than ``days_old``)."""
         level = parse_priority(priority)
-        config: dict[str, Any] = {"days_old": _whole("days_old", days_old, 1)}
-        if completed_runs_days is not None:
-            config["completed_runs_days"] = _whole("completed_runs_days", completed_runs_days, 1)
-        if audit_log_days is not None:
-            config["audit_log_days"] = _whole("audit_log_days", audit_log_days, 1)
+        config: dict[str, Any] = {
+            "days_old": _whole("days_old", days_old, MIN_AGE_DAYS, MAX_AGE_DAYS)
+        }
+        for name, value in (
+            ("completed_runs_days", completed_runs_days),
+            ("audit_log_days", audit_log_days),
+        ):
+            if value is not None:
+                config[name] = _whole(name, value, MIN_AGE_DAYS, MAX_AGE_DAYS)
         if not isinstance(dry_run, bool):
             raise ValidationError(f"dry_run must be true or false, got {dry_run!r}")
         config["dry_run"] = dry_run
@@ -420,17 +428,28 @@ class QueueClient:
             CLEANUP_JOB, {"ops": {"clean_up": {"config": config}}}, self._tags(level)
         )
 
-    def enqueue_usage_reset(self, month: str, priority: str = "normal") -> str:
-        """Launch the usage reset for ``month`` (``YYYY-MM``)."""
+    def enqueue_usage_reset(
+        self, month: str, priority: str = "normal", *, force: bool = False
+    ) -> str:
+        """Launch the usage reset for ``month`` (``YYYY-MM``), a past month unless ``force``.
+
+        ``force`` (operators only) also zeroes the current month, handing quotas back.
+        """
         level = parse_priority(priority)
         try:
             month = parse_month(month)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
+        if not isinstance(force, bool):
+            raise ValidationError(f"force must be true or false, got {force!r}")
+        if month >= month_key() and not force:
+            raise ValidationError(
+                f"usage of {month} can be reset only once the month is over "
+                "(an operator may force it)"
+            )
         tags = {**self._tags(level), "seology/month": month}
-        return self._submit(
-            USAGE_RESET_JOB, {"ops": {"reset_usage": {"config": {"month": month}}}}, tags
-        )
+        config = {"month": month, "force": force}
+        return self._submit(USAGE_RESET_JOB, {"ops": {"reset_usage": {"config": config}}}, tags)
 
     # -- status -----------------------------------------------------------------------------
 
@@ -472,6 +491,8 @@ class QueueClient:
     def _check_site(self, site_id: str, user_id: str | None, *, required_user: bool) -> None:
         if not isinstance(site_id, str) or not site_id.strip():
             raise ValidationError("site id must be a non-empty string")
+        if len(site_id) > MAX_SITE_ID_LENGTH:
+            raise ValidationError(f"site id must be at most {MAX_SITE_ID_LENGTH} characters")
         if required_user and (not isinstance(user_id, str) or not user_id.strip()):
             raise ValidationError("user id must be a non-empty string")
         with session_scope(self.engine) as session:

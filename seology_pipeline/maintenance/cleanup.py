@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Engine, delete, func, select
 from seology_pipeline.activity import record_audit
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import AuditLog, Notification, Rollback, utcnow
+from seology_pipeline.names import MAX_AGE_DAYS, MIN_AGE_DAYS
 
 DEFAULT_BATCH_SIZE = 5000
 
@@ -33,8 +34,11 @@ class CleanupPolicy:
 
     def __post_init__(self) -> None:
         for name in ("days_old", "completed_runs_days", "audit_log_days"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+            value = getattr(self, name)
+            if isinstance(value, bool) or not MIN_AGE_DAYS <= value <= MAX_AGE_DAYS:
+                raise ValueError(
+                    f"{name} must be between {MIN_AGE_DAYS} and {MAX_AGE_DAYS} days, got {value!r}"
+                )
 
 
 @dataclass(frozen=True, slots=True)

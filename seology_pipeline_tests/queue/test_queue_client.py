@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from seology_pipeline.accounts import month_key
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import SiteConnection, User
 from seology_pipeline.names import MANUAL_PRIORITIES
@@ -81,11 +82,17 @@ def client(engine: Engine, closed_port: int) -> QueueClient:
         (lambda c: c.enqueue_crawl("s1", "owner", priority="urgent"), "priority must be one of"),
         (lambda c: c.enqueue_analysis("s1", "other"), "does not own site 's1'"),
         (lambda c: c.enqueue_analysis("off"), "site 'off' is not active"),
-        (lambda c: c.enqueue_cleanup(0), "days_old must be at least 1, got 0"),
-        (lambda c: c.enqueue_cleanup(90, audit_log_days=-1), "audit_log_days must be at least"),
+        (lambda c: c.enqueue_cleanup(0), "days_old must be between 1 and 3650, got 0"),
+        (lambda c: c.enqueue_cleanup(10**6), "days_old must be between 1 and 3650, got 1000000"),
+        (lambda c: c.enqueue_cleanup(90, audit_log_days=-1), "audit_log_days must be between"),
+        (lambda c: c.enqueue_cleanup(90, completed_runs_days=3651), "completed_runs_days must"),
+        (lambda c: c.enqueue_crawl("x" * 100_000, "owner"), "at most 64 characters$"),
         (lambda c: c.enqueue_cleanup(90, dry_run="yes"), "dry_run must be true or false"),
         (lambda c: c.enqueue_usage_reset("2026-13"), "month must be YYYY-MM"),
         (lambda c: c.enqueue_usage_reset("March"), "month must be YYYY-MM"),
+        (lambda c: c.enqueue_usage_reset(month_key()), "only once the month is over"),
+        (lambda c: c.enqueue_usage_reset("2999-01"), "only once the month is over"),
+        (lambda c: c.enqueue_usage_reset("2026-03", force="yes"), "force must be true or false"),
         (lambda c: c.job_status(""), "run id must be a non-empty string"),
     ],
 )
@@ -101,6 +108,7 @@ def test_valid_requests_then_fail_clearly_on_an_unreachable_server(client, close
         lambda: client.enqueue_analysis("s1"),
         lambda: client.enqueue_cleanup(30),
         lambda: client.enqueue_usage_reset("2026-03"),
+        lambda: client.enqueue_usage_reset(month_key(), force=True),
         lambda: client.job_status("0123"),
     ]
     for call in calls:
