@@ -19,6 +19,7 @@ from seology_pipeline.cli.output import echo_table
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
 from seology_pipeline.db.models import Crawl, CrawlStatus
 from seology_pipeline.defs.local import LocalRun, run_site_job
+from seology_pipeline.files import write_private_text
 from seology_pipeline.names import CRAWL_JOB, MAX_PAGES, PARTITION_TAG
 from seology_pipeline.queue import (
     QueueClient,
@@ -259,8 +260,7 @@ def report(site_id: str, fmt: str, crawl_id: int | None, output: Path | None) ->
         raise CommandError(str(exc)) from None
     if fmt == "html":
         path = output or data_dir() / "reports" / f"{site_id}.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_private_text(path, text)
         click.echo(str(path))
     elif output:
         output.write_text(text, encoding="utf-8")
