@@ -77,6 +77,12 @@ def crawl_rows(engine: Engine, site_id: str) -> list[tuple[int, CrawlStatus, int
         ]
 
 
+def running_pages(engine: Engine, site_id: str = "site-1") -> int:
+    """Page rows held by the site's running crawl (0 while none runs)."""
+    rows = crawl_rows(engine, site_id)
+    return rows[-1][4] if rows and rows[-1][1] == CrawlStatus.RUNNING else 0
+
+
 def crawls_used(engine: Engine, user_id: str = "user-1") -> int:
     with session_scope(engine) as session:
         return session.scalar(

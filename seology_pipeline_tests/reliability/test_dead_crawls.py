@@ -24,16 +24,12 @@ from seology_pipeline_tests.reliability.crawls import (
     crawl_once,
     crawl_rows,
     crawls_used,
+    running_pages,
     slow_site,
 )
 from seology_pipeline_tests.sites import serve_site
 
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-def pages_written(engine: Engine) -> int:
-    rows = crawl_rows(engine, "site-1")
-    return rows[-1][4] if rows and rows[-1][1] == CrawlStatus.RUNNING else 0
 
 
 def test_a_crawl_killed_with_sigkill_is_reaped_by_the_next_crawl_of_its_site(
@@ -50,7 +46,7 @@ def test_a_crawl_killed_with_sigkill_is_reaped_by_the_next_crawl_of_its_site(
         )
         try:
             deadline = time.monotonic() + 60
-            while pages_written(app_engine) < 3:
+            while running_pages(app_engine) < 3:
                 assert child.poll() is None and time.monotonic() < deadline
                 time.sleep(0.1)
         finally:
