@@ -11,14 +11,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
+import pytest
 from sqlalchemy import Engine, select
 
+from seology_pipeline.crawl.records import PageRecord, SiteFacts
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import AuditLog, Crawl, CrawlStatus, utcnow
 from seology_pipeline.defs.reaper import dead_crawls
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.runs.crawl_run import SnapshotWriter, plan_crawl
 from seology_pipeline.runs.reaper import reap_dead_crawls
+from seology_pipeline.runs.site_lease import CrawlLostError
 from seology_pipeline_tests.factories import add_customer
 from seology_pipeline_tests.reliability.crawls import (
     crawl_once,
@@ -111,4 +114,23 @@ def test_the_sensor_reaps_a_crawl_whose_dagster_run_has_ended(app_engine: Engine
         app_engine, now=utcnow() + timedelta(hours=1), stale_after=timedelta(minutes=10)
     )
     assert [c.crawl_id for c in later] == [rows[1][0]]
+    assert crawls_used(app_engine) == 0
+
+
+def test_a_crawl_reaped_while_still_writing_stops_and_swaps_nothing(app_engine: Engine) -> None:
+    add_customer(app_engine, "https://shop.example/")
+    with session_scope(app_engine) as session:
+        plan = plan_crawl(session, "site-1", max_pages=5, user_id=None, month="2026-12")
+    writer = SnapshotWriter(app_engine, plan, run_id="slow-run", batch_size=1)
+    writer.start(utcnow())
+    reaped = reap_dead_crawls(
+        app_engine, now=utcnow() + timedelta(hours=2), stale_after=timedelta(minutes=10)
+    )
+    assert len(reaped) == 1
+    with pytest.raises(CrawlLostError, match="lost its site's lease: reaped: no heartbeat"):
+        writer.add(PageRecord(url="https://shop.example/", depth=0, status=200))
+    with pytest.raises(CrawlLostError):
+        writer.complete(SiteFacts(root_url=plan.root_url), month="2026-12", now=utcnow())
+    writer.fail("CrawlLostError", now=utcnow())  # nothing left to undo
+    assert crawl_rows(app_engine, "site-1") == [(writer.crawl_id, CrawlStatus.FAILED, 0, False, 0)]
     assert crawls_used(app_engine) == 0
