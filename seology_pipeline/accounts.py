@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from seology_pipeline.db.engine import session_factory
 from seology_pipeline.db.models import (
     Plan,
     Subscription,
@@ -118,3 +119,75 @@ def increment_usage(session: Session, user_id: str, month: str, **deltas: int) -
         | {"updated_at": statement.excluded.updated_at},
     )
     session.execute(statement)
+
+
+def _reserve(session: Session, user_id: str, month: str, counter: str, limit: int) -> bool:
+    """Count one unit of ``counter`` if it stays within ``limit``: check and count in one statement.
+
+    The month's row is created first, then one conditional ``UPDATE … WHERE counter < limit``
+    (a row lock on PostgreSQL, the write lock on SQLite) so concurrent callers never both pass.
+    """
+    increment_usage(session, user_id, month)
+    column = UsageRecord.__table__.c[counter]
+    result = session.execute(
+        update(UsageRecord)
+        .where(UsageRecord.user_id == user_id, UsageRecord.month == month, column < limit)
+        .values({counter: column + 1, "updated_at": utcnow()})
+    )
+    return result.rowcount == 1
+
+
+def _release(session: Session, user_id: str, month: str, counter: str) -> None:
+    """Hand back one unit of ``counter`` reserved by work that failed or was refused."""
+    column = UsageRecord.__table__.c[counter]
+    session.execute(
+        update(UsageRecord)
+        .where(UsageRecord.user_id == user_id, UsageRecord.month == month, column > 0)
+        .values({counter: column - 1, "updated_at": utcnow()})
+    )
+
+
+def reserve_crawl(
+    session: Session, user_id: str, requested_pages: int, month: str
+) -> CrawlAllowance:
+    """Check the crawl quota and count the crawl in one transaction (no commit).
+
+    Raises :class:`QuotaExceededError` when the month's crawls are used up; release the
+    reservation with :func:`release_crawl` if the crawl then fails.
+    """
+    allowance = check_crawl_quota(session, user_id, requested_pages, month)
+    if not _reserve(session, user_id, month, "crawls", allowance.crawls_limit):
+        raise QuotaExceededError(
+            f"plan {allowance.plan_code!r} allows {allowance.crawls_limit} crawls a month; "
+            f"all used or reserved in {month}"
+        )
+    return allowance
+
+
+def release_crawl(session: Session, user_id: str, month: str) -> None:
+    """Hand back the crawl counted by :func:`reserve_crawl` (no commit)."""
+    _release(session, user_id, month, "crawls")
+
+
+def reserve_analysis(engine: Engine, user_id: str, month: str) -> None:
+    """Check the analysis quota and count the analysis, committed at once in its own transaction.
+
+    The analysis itself may take minutes (a Claude call); reserving first keeps concurrent
+    analyses within the plan without holding a lock meanwhile. Raises
+    :class:`QuotaExceededError`.
+    """
+    with session_factory(engine).begin() as session:
+        plan = active_plan(session, user_id)
+        if plan is None:
+            raise QuotaExceededError(f"user {user_id} has no active subscription")
+        if not _reserve(session, user_id, month, "analyses", plan.analyses_per_month):
+            raise QuotaExceededError(
+                f"plan {plan.code!r} allows {plan.analyses_per_month} analyses a month; "
+                f"all used or reserved in {month}"
+            )
+
+
+def release_analysis(engine: Engine, user_id: str, month: str) -> None:
+    """Hand back an analysis reserved by :func:`reserve_analysis`, in its own transaction."""
+    with session_factory(engine).begin() as session:
+        _release(session, user_id, month, "analyses")

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select, update
 from sqlalchemy.orm import Session
 
+from seology_pipeline.accounts import month_key
 from seology_pipeline.db.models import Job, JobState, SiteConnection, User, utcnow
 from seology_pipeline.maintenance.timing import parse_month
 from seology_pipeline.names import (
@@ -34,6 +35,7 @@ from seology_pipeline.names import (
     MAX_JOB_PRIORITY,
     MAX_PAGES,
     MAX_RETRIES_TAG,
+    MAX_SITE_ID_LENGTH,
     MIN_AGE_DAYS,
     MIN_ATTEMPTS,
     MIN_JOB_PRIORITY,
@@ -128,7 +130,7 @@ FIELDS: dict[JobType, tuple[str, ...]] = {
     JobType.CRAWL_SITE: ("siteId", "userId", "maxPages"),
     JobType.ANALYZE_ISSUES: ("siteId", "userId"),
     JobType.CLEANUP: ("daysOld", "completedRunsDays", "auditLogDays", "dryRun"),
-    JobType.RESET_USAGE: ("month",),
+    JobType.RESET_USAGE: ("month", "force"),
 }
 
 
@@ -156,6 +158,8 @@ def parse_type(value: object) -> JobType:
 
 def check_site(session: Session, site_id: str, user_id: str | None) -> None:
     """The site exists and is active, and ``user_id`` (when given) exists and owns it."""
+    if len(site_id) > MAX_SITE_ID_LENGTH:
+        raise PayloadError(f"site id must be at most {MAX_SITE_ID_LENGTH} characters")
     site = session.get(SiteConnection, site_id)
     if site is None:
         raise PayloadError(f"site {site_id!r} does not exist")
@@ -208,7 +212,15 @@ def validate(session: Session, job_type: object, payload: object) -> Launch:
             month = parse_month(payload["month"])
         except (TypeError, ValueError) as exc:
             raise PayloadError(f"month: {exc}") from None
-    return Launch(JOB_NAMES[kind], op=USAGE_RESET_OP, config={"month": month}, month=month)
+    force = payload.get("force", False)
+    if not isinstance(force, bool):
+        raise PayloadError(f"force must be true or false, got {force!r}")
+    if month is not None and month >= month_key() and not force:
+        raise PayloadError(
+            f"usage of {month} can be reset only once the month is over (an operator may force it)"
+        )
+    config = {"month": month, "force": force}
+    return Launch(JOB_NAMES[kind], op=USAGE_RESET_OP, config=config, month=month)
 
 
 def validate_row(session: Session, job: Job) -> Launch:

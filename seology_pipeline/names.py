@@ -23,6 +23,8 @@ ANALYSIS_JOB: Final = "analyse_site"
 CLEANUP_JOB: Final = "cleanup"
 USAGE_RESET_JOB: Final = "usage_reset"
 
+DEAD_CRAWLS_SENSOR: Final = "dead_crawls"
+
 # --- Run tags --------------------------------------------------------------------------------
 PRIORITY_TAG: Final = "dagster/priority"
 PARTITION_TAG: Final = "dagster/partition"
@@ -40,6 +42,8 @@ RECRAWL_PRIORITY: Final = -20
 # --- Bounds ----------------------------------------------------------------------------------
 MAX_PAGES: Final = 50_000
 """Pages one crawl may record at most, whatever the plan or the request says."""
+MAX_SITE_ID_LENGTH: Final = 64
+"""Site ids are at most this long (the ``site_connections.id`` column)."""
 MIN_AGE_DAYS: Final = 1
 MAX_AGE_DAYS: Final = 3650
 """Cleanup ages (days) accepted by every entry point: one day to ten years."""

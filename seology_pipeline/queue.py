@@ -112,9 +112,12 @@ class QueueClient:
         """The cleanup (rollbacks and read notifications older than ``days_old``)."""
         return self.enqueue(JobType.CLEANUP, {"daysOld": days_old}, priority)
 
-    def enqueue_usage_reset(self, month: str, priority: str | int = "normal") -> str:
-        """The usage reset of ``month`` (``YYYY-MM``)."""
-        return self.enqueue(JobType.RESET_USAGE, {"month": month}, priority)
+    def enqueue_usage_reset(
+        self, month: str, priority: str | int = "normal", *, force: bool = False
+    ) -> str:
+        """The usage reset of ``month`` (``YYYY-MM``), a month that is over unless ``force``
+        (operators only: zeroing the current month hands quotas back)."""
+        return self.enqueue(JobType.RESET_USAGE, {"month": month, "force": force}, priority)
 
     def job_status(self, job_id: str) -> JobStatus:
         """The job (by its id or its run's id) in the one job-status schema."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -61,3 +62,21 @@ def dagster_url() -> str | None:
     """``SEOLOGY_DAGSTER_URL``: the deployment's webserver, or ``None`` when there is none (then
     ``seology crawl`` runs in this process)."""
     return os.environ.get("SEOLOGY_DAGSTER_URL", "").strip() or None
+
+
+STALE_AFTER_SETTING = "SEOLOGY_CRAWL_STALE_AFTER_S"
+
+
+def crawl_stale_after() -> timedelta:
+    """How long a running crawl may go without a heartbeat before the reaper fails it.
+
+    ``SEOLOGY_CRAWL_STALE_AFTER_S``, default 600, 60 s to 1 day.
+    """
+    raw = os.environ.get(STALE_AFTER_SETTING, "").strip()
+    try:
+        seconds = int(raw) if raw else 600
+    except ValueError:
+        raise SettingsError(f"{STALE_AFTER_SETTING} must be a whole number, got {raw!r}") from None
+    if not 60 <= seconds <= 86_400:
+        raise SettingsError(f"{STALE_AFTER_SETTING} must be between 60 and 86400, got {seconds}")
+    return timedelta(seconds=seconds)

@@ -14,7 +14,12 @@ import anthropic
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from seology_pipeline.accounts import check_analysis_quota, increment_usage, month_key
+from seology_pipeline.accounts import (
+    increment_usage,
+    month_key,
+    release_analysis,
+    reserve_analysis,
+)
 from seology_pipeline.activity import notify, record_audit
 from seology_pipeline.analysis.claude_api import (
     ClaudeReply,
@@ -162,29 +167,37 @@ def analyse_site(
     if stored is not None:
         return _outcome(stored, reused=True)
 
-    check_analysis_quota(session, site.user_id, month_key(now))
-    conversation = Conversation(
-        site_id=site_id,
-        user_id=site.user_id,
-        crawl_id=crawl_id,
-        created_at=now,
-        model=model,
-        prompt_version=prompt_version,
-        input_hash=digest,
-        issues_total=issues.total,
-        input_tokens=0,
-        output_tokens=0,
-        cache_creation_input_tokens=0,
-        cache_read_input_tokens=0,
-        estimated_cost_usd=0.0,
-    )
-    if use_claude:
-        assert client is not None
-        _run_claude(conversation, issues, settings, client, now)
-    else:
-        _run_offline(conversation, issues, settings, now)
-    session.add(conversation)
-    session.flush()
+    # Reserved (and committed) before the call so concurrent analyses stay within the plan;
+    # handed back if the analysis fails.
+    month = month_key(now)
+    engine = session.get_bind()
+    reserve_analysis(engine, site.user_id, month)
+    try:
+        conversation = Conversation(
+            site_id=site_id,
+            user_id=site.user_id,
+            crawl_id=crawl_id,
+            created_at=now,
+            model=model,
+            prompt_version=prompt_version,
+            input_hash=digest,
+            issues_total=issues.total,
+            input_tokens=0,
+            output_tokens=0,
+            cache_creation_input_tokens=0,
+            cache_read_input_tokens=0,
+            estimated_cost_usd=0.0,
+        )
+        if use_claude:
+            assert client is not None
+            _run_claude(conversation, issues, settings, client, now)
+        else:
+            _run_offline(conversation, issues, settings, now)
+        session.add(conversation)
+        session.flush()
+    except BaseException:
+        release_analysis(engine, site.user_id, month)
+        raise
 
     tokens = (
         conversation.input_tokens
@@ -192,7 +205,7 @@ def analyse_site(
         + conversation.cache_creation_input_tokens
         + conversation.cache_read_input_tokens
     )
-    increment_usage(session, site.user_id, month_key(now), analyses=1, ai_tokens=tokens)
+    increment_usage(session, site.user_id, month, ai_tokens=tokens)
     outcome = _outcome(conversation, reused=False)
     record_audit(
         session,

@@ -23,6 +23,7 @@ from seology_pipeline.db.models import (
     SubscriptionStatus,
     User,
 )
+from seology_pipeline.names import MAX_PAGES
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 
@@ -86,7 +87,7 @@ def sites() -> None:
 @click.option("--user", "user_id", required=True, help="Owner's user id.")
 @click.option("--id", "site_id", help="Site id (default: generated).")
 @click.option("--name", help="Display name (default: the host).")
-@click.option("--max-pages", type=click.IntRange(1, 50_000), default=100, show_default=True)
+@click.option("--max-pages", type=click.IntRange(1, MAX_PAGES), default=100, show_default=True)
 @click.option(
     "--frequency",
     type=click.Choice([f.value for f in CrawlFrequency]),

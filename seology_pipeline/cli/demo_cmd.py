@@ -17,6 +17,7 @@ from seology_pipeline.db.engine import check_connection, make_engine, session_sc
 from seology_pipeline.db.migrate import upgrade
 from seology_pipeline.db.models import SiteConnection, Subscription, SubscriptionStatus, User
 from seology_pipeline.demo.server import serve_demo_site
+from seology_pipeline.files import write_private_text
 from seology_pipeline.report import load_report, render_html_report
 from seology_pipeline.settings import data_dir
 
@@ -83,8 +84,7 @@ def _summary(engine: Engine) -> list[str]:
             lines.append(f"  {row['severity']:<8} {row['rule']:<28} {row['url']}")
         report = render_html_report(session, DEMO_SITE)
     path = data_dir() / "reports" / f"{DEMO_SITE}.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(report, encoding="utf-8")
+    write_private_text(path, report)
     lines.append(f"HTML report: {path}")
     return lines
 

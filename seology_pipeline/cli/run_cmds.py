@@ -18,6 +18,7 @@ from seology_pipeline.db.engine import check_connection, make_engine, session_sc
 from seology_pipeline.db.models import Crawl, CrawlStatus
 from seology_pipeline.defs.local import run_site_job
 from seology_pipeline.defs.run_outcome import run_outcome
+from seology_pipeline.files import write_private_text
 from seology_pipeline.jobs import JobError, JobNotFoundError, JobState, JobStatus, RunOutcome
 from seology_pipeline.names import (
     ANALYSIS_JOB,
@@ -25,10 +26,19 @@ from seology_pipeline.names import (
     CRAWLED_PAGES,
     MANUAL_PRIORITIES,
     MAX_PAGES,
+    PARTITION_TAG,
 )
 from seology_pipeline.queue import QueueClient
 from seology_pipeline.report import ReportError, format_rows, render_html_report, report_rows
+from seology_pipeline.runs.registry import SiteRequestError, check_site_request
 from seology_pipeline.settings import dagster_url, data_dir
+
+CRAWL_RUN_UNDER_WAY = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
 
 
 def _engine() -> Engine:
@@ -69,14 +79,42 @@ def watch_progress(engine: Engine, site_id: str, done: threading.Event) -> None:
     click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
 
 
+def check_crawl_request(
+    engine: Engine, instance: dg.DagsterInstance, site_id: str, user_id: str | None
+) -> None:
+    """Refuse, in one line, a crawl of an invalid site or of a site with a crawl run under way.
+
+    Checked before the site is registered as a partition; the crawl itself then takes the
+    site's lease in the database, whatever launched it.
+    """
+    try:
+        with session_scope(engine) as session:
+            check_site_request(session, site_id, user_id)
+    except SiteRequestError as exc:
+        raise CommandError(str(exc)) from None
+    under_way = instance.get_run_records(
+        dg.RunsFilter(
+            job_name=CRAWL_JOB, tags={PARTITION_TAG: site_id}, statuses=CRAWL_RUN_UNDER_WAY
+        ),
+        limit=1,
+    )
+    if under_way:
+        run = under_way[0].dagster_run
+        raise CommandError(
+            f"site {site_id!r} already has crawl run {run.run_id} {run.status.value.lower()}; "
+            "wait for it to end"
+        )
+
+
 def crawl_in_process(site_id: str, max_pages: int | None, user_id: str | None) -> list[RunOutcome]:
     """Crawl, audit and analyse ``site_id`` here; returns the crawl run and the analysis run."""
     engine = _engine()
     config = {"ops": {CRAWLED_PAGES: {"config": {"max_pages": max_pages, "user_id": user_id}}}}
-    done = threading.Event()
-    watcher = threading.Thread(target=watch_progress, args=(engine, site_id, done), daemon=True)
-    watcher.start()
     with local_instance() as instance:
+        check_crawl_request(engine, instance, site_id, user_id)
+        done = threading.Event()
+        watcher = threading.Thread(target=watch_progress, args=(engine, site_id, done), daemon=True)
+        watcher.start()
         try:
             runs = [run_site_job(instance, CRAWL_JOB, site_id, run_config=config)]
         finally:
@@ -192,8 +230,7 @@ def report(site_id: str, fmt: str, crawl_id: int | None, output: Path | None) ->
         raise CommandError(str(exc)) from None
     if fmt == "html":
         path = output or data_dir() / "reports" / f"{site_id}.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_private_text(path, text)
         click.echo(str(path))
     elif output:
         output.write_text(text, encoding="utf-8")

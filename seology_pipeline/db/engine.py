@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from seology_pipeline.files import private_file
 from seology_pipeline.settings import SettingsError, database_url, normalise_database_url
 
 
@@ -21,14 +22,15 @@ class DatabaseUnavailableError(RuntimeError):
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default: the ``SEOLOGY_DATABASE_URL`` setting).
 
-    SQLite gets foreign keys on, WAL and a busy timeout, and its folder is created;
+    SQLite gets foreign keys on, WAL and a busy timeout, and its file is created private (0600,
+    a new folder 0700);
     PostgreSQL gets pre-ping so connections dropped by the server are replaced.
     """
     url = normalise_database_url(url) if url else database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(parsed.database))  # its -wal and -shm files get the same mode
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -30,6 +30,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -244,12 +245,22 @@ class Crawl(Base):
     site_facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
+    heartbeat_at: Mapped[datetime | None]
+    """Last sign of life of a running crawl; the reaper fails crawls whose heartbeat is stale."""
 
     site: Mapped[SiteConnection] = relationship(back_populates="crawls")
 
     __table_args__ = (
         Index("ix_crawls_site_id_started_at", "site_id", "started_at"),
         Index("ix_crawls_status", "status"),
+        # One writer per site: at most one running crawl of a site at any time.
+        Index(
+            "ux_crawls_one_running_per_site",
+            "site_id",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
     )
 
 

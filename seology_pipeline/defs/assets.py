@@ -24,6 +24,7 @@ from seology_pipeline.db.models import SiteConnection, utcnow
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.partitions import sites_partitions
+from seology_pipeline.defs.reaper import run_alive
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import crawl_max_runtime_seconds
 from seology_pipeline.names import FIRST_CRAWL_JOB, MAX_PAGES
@@ -67,6 +68,7 @@ class CrawlConfig(dg.Config):
 
     max_pages: int | None = Field(
         default=None,
+        strict=True,
         ge=1,
         le=MAX_PAGES,
         description="Pages to crawl at most; default the site's setting, capped by the plan.",
@@ -126,6 +128,8 @@ def crawled_pages(
                     user_id=config.user_id,
                     month=month,
                 )
+            writer = SnapshotWriter(database.engine, plan, run_id=context.run_id)
+            writer.start(started, run_alive=run_alive(context.instance))
         except CrawlRefusedError as exc:
             record_refusal(database.engine, exc, context.run_id)
             raise dg.Failure(
@@ -134,8 +138,6 @@ def crawled_pages(
                 metadata={"refused": True},
             ) from None
         settings = crawler.settings_for(plan.root_url, plan.max_pages, plan.site_settings)
-        writer = SnapshotWriter(database.engine, plan, run_id=context.run_id)
-        writer.start(started)
         context.log.info(f"crawling {plan.root_url} (up to {plan.max_pages} pages)")
         try:
             facts = crawl_site(settings, on_page=_progress(writer, context, plan.max_pages))

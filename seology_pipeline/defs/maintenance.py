@@ -25,6 +25,7 @@ from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.maintenance.cleanup import CleanupPolicy, clean_up
 from seology_pipeline.maintenance.timing import month_in, parse_month, schedule_timezone
 from seology_pipeline.maintenance.usage import reset_usage
+from seology_pipeline.names import MAX_AGE_DAYS, MIN_AGE_DAYS
 
 COMPLETED_STATUSES = (
     dg.DagsterRunStatus.SUCCESS,
@@ -127,12 +128,26 @@ class CleanupConfig(dg.Config):
     """What the cleanup removes; launch with ``dry_run: true`` to count without deleting."""
 
     days_old: int = Field(
-        default=90, ge=1, description="Rollbacks expired and read notifications older than this."
+        default=90,
+        strict=True,
+        ge=MIN_AGE_DAYS,
+        le=MAX_AGE_DAYS,
+        description="Rollbacks expired and read notifications older than this.",
     )
     completed_runs_days: int = Field(
-        default=30, ge=1, description="Finished Dagster runs (with event logs) older than this."
+        default=30,
+        strict=True,
+        ge=MIN_AGE_DAYS,
+        le=MAX_AGE_DAYS,
+        description="Finished Dagster runs (with event logs) older than this.",
     )
-    audit_log_days: int = Field(default=365, ge=1, description="Audit logs older than this.")
+    audit_log_days: int = Field(
+        default=365,
+        strict=True,
+        ge=MIN_AGE_DAYS,
+        le=MAX_AGE_DAYS,
+        description="Audit logs older than this.",
+    )
     dry_run: bool = Field(default=False, description="Count what would go; delete nothing.")
 
 
@@ -140,6 +155,11 @@ class UsageResetConfig(dg.Config):
     """The month to reset; empty means the current month in the schedule timezone."""
 
     month: str | None = Field(default=None, description="YYYY-MM, e.g. 2026-03.")
+    force: bool = Field(
+        default=False,
+        strict=True,
+        description="Operators only: zero the current month's counters too (hands quotas back).",
+    )
 
     @field_validator("month")
     @classmethod
@@ -170,11 +190,13 @@ def clean_up_op(
 def reset_usage_op(
     context: dg.OpExecutionContext, config: UsageResetConfig, database: DatabaseResource
 ) -> dg.Output[dict[str, Any]]:
-    """Create or zero this month's usage record of every user with an active subscription."""
+    """Create (or, for a past month or when forced, zero) every entitled user's usage record."""
     month = config.month or month_in(datetime.now(UTC), schedule_timezone())
     result = {
         "month": month,
-        "usersReset": reset_usage(database.engine, month, run_id=context.run_id),
+        "usersReset": reset_usage(
+            database.engine, month, run_id=context.run_id, force=config.force
+        ),
     }
     context.log.info(f"usage reset: {result}")
     return dg.Output(result, metadata=result)

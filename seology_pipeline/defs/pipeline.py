@@ -12,6 +12,7 @@ from seology_pipeline.defs.assets import (
 )
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
+from seology_pipeline.defs.reaper import dead_crawls
 from seology_pipeline.defs.sensors import (
     due_recrawls,
     new_site_connections,
@@ -29,6 +30,7 @@ defs = dg.Definitions(
         removed_site_connections,
         site_run_failures,
         site_analysis_automation,
+        dead_crawls,
     ],
     resources={"crawler": CrawlerResource(), "claude": ClaudeResource()},
     # One process per run: the multiprocess executor costs seconds per step (DESIGN §8).

@@ -20,6 +20,7 @@ from seology_pipeline.activity import record_audit
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import AuditLog, Job, Notification, Rollback, utcnow
 from seology_pipeline.jobs import finished_before
+from seology_pipeline.names import MAX_AGE_DAYS, MIN_AGE_DAYS
 
 DEFAULT_BATCH_SIZE = 5000
 
@@ -35,8 +36,11 @@ class CleanupPolicy:
 
     def __post_init__(self) -> None:
         for name in ("days_old", "completed_runs_days", "audit_log_days"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+            value = getattr(self, name)
+            if isinstance(value, bool) or not MIN_AGE_DAYS <= value <= MAX_AGE_DAYS:
+                raise ValueError(
+                    f"{name} must be between {MIN_AGE_DAYS} and {MAX_AGE_DAYS} days, got {value!r}"
+                )
 
 
 @dataclass(frozen=True, slots=True)

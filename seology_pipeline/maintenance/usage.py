@@ -1,4 +1,10 @@
-"""Monthly usage reset: every entitled user starts the month at zero."""
+"""Monthly usage reset: every entitled user starts the month at zero.
+
+Counting stops being reversible once a month is under way: the counters of the current (or a
+future) month are never zeroed unless an operator forces it, so a reset cannot hand quotas back
+mid-month. Without force, such a month is only *opened*: missing records are created at zero and
+existing counters kept.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from sqlalchemy import Engine, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from seology_pipeline.accounts import COUNTERS, ENTITLED_STATUSES
+from seology_pipeline.accounts import COUNTERS, ENTITLED_STATUSES, month_key
 from seology_pipeline.activity import record_audit
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Subscription, UsageRecord, utcnow
@@ -16,16 +22,25 @@ from seology_pipeline.maintenance.timing import parse_month
 
 
 def reset_usage(
-    engine: Engine, month: str, *, now: datetime | None = None, run_id: str | None = None
+    engine: Engine,
+    month: str,
+    *,
+    now: datetime | None = None,
+    run_id: str | None = None,
+    force: bool = False,
 ) -> int:
     """Create or zero ``month``'s usage record of every user with an active or trialing plan.
 
-    One ``INSERT … SELECT … ON CONFLICT (user_id, month) DO UPDATE`` (SQLite and PostgreSQL), so
-    a second run gives the same rows; other months and unentitled users are untouched. Records an
-    audit entry ``usage.reset`` in the same transaction. Returns the number of users reset.
+    A past month (before ``now``'s UTC month) is zeroed; the current or a future month only with
+    ``force`` (an operator's decision), else its missing records are created and existing
+    counters kept. One ``INSERT … SELECT … ON CONFLICT (user_id, month)`` (SQLite and
+    PostgreSQL), so a second run gives the same rows; other months and unentitled users are
+    untouched. Records an audit entry ``usage.reset`` in the same transaction. Returns the
+    number of users whose record was created or zeroed.
     """
     month = parse_month(month)
     now = now or utcnow()
+    zero = force or month < month_key(now)
     entitled_users = (
         select(
             Subscription.user_id,
@@ -40,11 +55,24 @@ def reset_usage(
     statement = insert(UsageRecord).from_select(
         ["user_id", "month", *COUNTERS, "updated_at"], entitled_users
     )
-    statement = statement.on_conflict_do_update(
-        index_elements=[UsageRecord.user_id, UsageRecord.month],
-        set_={name: 0 for name in COUNTERS} | {"updated_at": statement.excluded.updated_at},
-    ).returning(UsageRecord.id)  # rowcount is -1 for INSERT … SELECT with psycopg
+    keys = [UsageRecord.user_id, UsageRecord.month]
+    if zero:
+        statement = statement.on_conflict_do_update(
+            index_elements=keys,
+            set_={name: 0 for name in COUNTERS} | {"updated_at": statement.excluded.updated_at},
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    statement = statement.returning(UsageRecord.id)  # rowcount is -1 for INSERT … SELECT (psycopg)
     with session_scope(engine) as session:
         users_reset = len(session.execute(statement).all())
-        record_audit(session, "usage.reset", run_id=run_id, month=month, usersReset=users_reset)
+        record_audit(
+            session,
+            "usage.reset",
+            run_id=run_id,
+            month=month,
+            usersReset=users_reset,
+            mode="zeroed" if zero else "opened",
+            forced=force,
+        )
     return users_reset

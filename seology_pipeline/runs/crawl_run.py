@@ -7,19 +7,36 @@ previous snapshot exactly as it was.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, Select, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from seology_pipeline.accounts import QuotaExceededError, check_crawl_quota, increment_usage
+from seology_pipeline.accounts import (
+    QuotaExceededError,
+    check_crawl_quota,
+    increment_usage,
+    month_key,
+)
 from seology_pipeline.activity import notify, record_audit
 from seology_pipeline.crawl.records import PageRecord, SiteFacts
 from seology_pipeline.db.engine import session_scope
-from seology_pipeline.db.models import Crawl, CrawlStatus, Link, Page, SiteConnection, User
+from seology_pipeline.db.models import (
+    Crawl,
+    CrawlStatus,
+    Link,
+    Page,
+    SiteConnection,
+    User,
+    utcnow,
+)
 from seology_pipeline.names import MAX_PAGES
+from seology_pipeline.runs.reaper import RunAlive, reap_site
+from seology_pipeline.runs.site_lease import SiteBusyError, give_up_site, heartbeat, take_site
+from seology_pipeline.settings import crawl_stale_after
 
 
 class CrawlRefusedError(RuntimeError):
@@ -142,17 +159,45 @@ class SnapshotWriter:
         self.html_pages = 0
         self.home_status: int | None = None
         self._buffer: list[PageRecord] = []
+        self.stale_after = crawl_stale_after()
+        self._last_write = time.monotonic()
 
-    def start(self, now: datetime) -> int:
+    def start(
+        self,
+        now: datetime,
+        *,
+        stale_after: timedelta | None = None,
+        run_alive: RunAlive | None = None,
+    ) -> int:
+        """Take the site's lease and reserve the crawl in the quota, before anything is written.
+
+        Dead crawls of the site are reaped first (see :mod:`seology_pipeline.runs.reaper`; an
+        earlier attempt of this same run is always dead). Raises :class:`CrawlRefusedError`
+        while another crawl of the site runs or when the month's crawls are used up.
+        """
+        self.stale_after = stale_after or self.stale_after
         with session_scope(self.engine) as session:
-            crawl = Crawl(
-                site_id=self.plan.site_id,
-                run_id=self.run_id,
-                status=CrawlStatus.RUNNING,
-                started_at=now,
-                max_pages=self.plan.max_pages,
+            reap_site(
+                session,
+                self.plan.site_id,
+                now=now,
+                stale_after=self.stale_after,
+                run_alive=self._others_alive(run_alive),
             )
-            session.add(crawl)
+            try:
+                crawl = take_site(
+                    session,
+                    site_id=self.plan.site_id,
+                    user_id=self.plan.user_id,
+                    run_id=self.run_id,
+                    max_pages=self.plan.max_pages,
+                    month=month_key(now),
+                    now=now,
+                )
+            except (SiteBusyError, QuotaExceededError) as exc:
+                raise CrawlRefusedError(
+                    str(exc), site_id=self.plan.site_id, owner_id=self.plan.user_id
+                ) from None
             record_audit(
                 session,
                 "crawl.started",
@@ -161,9 +206,17 @@ class SnapshotWriter:
                 run_id=self.run_id,
                 max_pages=self.plan.max_pages,
             )
-            session.flush()
             self.crawl_id = crawl.id
+        self._last_write = time.monotonic()
         return crawl.id
+
+    def _others_alive(self, run_alive: RunAlive | None) -> RunAlive:
+        def alive(run_id: str) -> bool | None:
+            if self.run_id is not None and run_id == self.run_id:
+                return False  # an earlier attempt of this run: a run runs one attempt at a time
+            return run_alive(run_id) if run_alive else None
+
+        return alive
 
     def add(self, page: PageRecord) -> None:
         """Buffer one page; write a batch when the buffer is full."""
@@ -173,11 +226,16 @@ class SnapshotWriter:
         if page.is_html and page.status == 200:
             self.html_pages += 1
         self._buffer.append(page)
-        if len(self._buffer) >= self.batch_size:
+        beat_due = time.monotonic() - self._last_write > self.stale_after.total_seconds() / 10
+        if len(self._buffer) >= self.batch_size or beat_due:
             self.flush()
 
     def flush(self) -> None:
-        """Write buffered pages and their links in one short transaction."""
+        """Write buffered pages and their links in one short transaction; renew the lease.
+
+        Raises :class:`~seology_pipeline.runs.site_lease.CrawlLostError` when the crawl was
+        reaped meanwhile (nothing of the batch is written).
+        """
         if not self._buffer:
             return
         assert self.crawl_id is not None, "start() first"
@@ -186,29 +244,29 @@ class SnapshotWriter:
             pages.append(_page_row(record, self.crawl_id, self.plan.site_id))
             links.extend(_link_rows(record, self.crawl_id))
         with session_scope(self.engine) as session:
+            heartbeat(
+                session, self.crawl_id, utcnow(), pages_crawled=self.pages_written + len(pages)
+            )
             session.execute(insert(Page), pages)
             if links:
                 session.execute(insert(Link), links)
-            self.pages_written += len(pages)
-            session.execute(
-                update(Crawl)
-                .where(Crawl.id == self.crawl_id)
-                .values(pages_crawled=self.pages_written)
-            )
+        self.pages_written += len(pages)
+        self._last_write = time.monotonic()
         self._buffer.clear()
 
     def complete(self, facts: SiteFacts, *, month: str, now: datetime) -> CrawlOutcome:
         """Make this crawl the site's current snapshot, in one transaction.
 
-        Also drops the pages and links of older crawls (their ``crawls`` rows stay as history),
-        counts usage and writes the audit-log entry.
+        Also drops the pages and links of the finished crawls it supersedes (their ``crawls``
+        rows stay as history), counts the pages (the crawl itself was counted by :meth:`start`)
+        and writes the audit-log entry. Raises
+        :class:`~seology_pipeline.runs.site_lease.CrawlLostError` if the crawl was reaped.
         """
         self.flush()
         assert self.crawl_id is not None, "start() first"
         with session_scope(self.engine) as session:
-            older = select(Crawl.id).where(
-                Crawl.site_id == self.plan.site_id, Crawl.id != self.crawl_id
-            )
+            heartbeat(session, self.crawl_id, now)
+            older = superseded_crawls(self.plan.site_id, self.crawl_id)
             session.execute(delete(Link).where(Link.crawl_id.in_(older)))
             session.execute(delete(Page).where(Page.crawl_id.in_(older)))
             session.execute(
@@ -221,7 +279,7 @@ class SnapshotWriter:
             crawl.pages_crawled = self.pages_written
             crawl.site_facts = facts.to_dict()
             session.get_one(SiteConnection, self.plan.site_id).last_crawled_at = now
-            increment_usage(session, self.plan.user_id, month, crawls=1, pages=self.pages_written)
+            increment_usage(session, self.plan.user_id, month, pages=self.pages_written)
             duration = (now - crawl.started_at).total_seconds()
             record_audit(
                 session,
@@ -252,22 +310,17 @@ class SnapshotWriter:
         if self.crawl_id is None:
             return
         with session_scope(self.engine) as session:
-            session.execute(delete(Link).where(Link.crawl_id == self.crawl_id))
-            session.execute(delete(Page).where(Page.crawl_id == self.crawl_id))
-            crawl = session.get_one(Crawl, self.crawl_id)
-            crawl.status = CrawlStatus.FAILED
-            crawl.finished_at = now
-            crawl.pages_crawled = 0
-            crawl.error = error[:2000]
-            record_audit(
-                session,
-                "crawl.failed",
-                user_id=self.plan.user_id,
-                site_id=self.plan.site_id,
-                run_id=self.run_id,
-                crawl_id=self.crawl_id,
-                error=error[:500],
-            )
+            give_up_site(session, self.crawl_id, error, now=now, action="crawl.failed")
+
+
+def superseded_crawls(site_id: str, crawl_id: int) -> Select[tuple[int]]:
+    """The crawls of the site that ``crawl_id`` supersedes: every finished one but itself.
+
+    A crawl still running is never among them: its rows are its own until it ends.
+    """
+    return select(Crawl.id).where(
+        Crawl.site_id == site_id, Crawl.id != crawl_id, Crawl.status != CrawlStatus.RUNNING
+    )
 
 
 def _page_row(record: PageRecord, crawl_id: int, site_id: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Queries behind the sensors: which sites are new, due for a re-crawl, or gone."""
+"""Queries behind the sensors and entry points: which sites are new, due, gone or valid."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from seology_pipeline.db.models import AuditLog, CrawlFrequency, SiteConnection
+from seology_pipeline.names import MAX_SITE_ID_LENGTH
 
 RECRAWL_INTERVALS = {
     CrawlFrequency.DAILY: timedelta(days=1),
@@ -101,3 +102,31 @@ def was_refused(session: Session, run_id: str) -> bool:
         )
         is not None
     )
+
+
+class SiteRequestError(ValueError):
+    """Work was asked for a site that cannot have it; the message is one line."""
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """``value`` quoted for a one-line message, shortened when long."""
+    return repr(value) if len(value) <= limit else f"{value[:limit]!r}… ({len(value)} characters)"
+
+
+def check_site_request(session: Session, site_id: str, user_id: str | None) -> SiteConnection:
+    """The active site ``site_id``, owned by ``user_id`` when given; else :class:`SiteRequestError`.
+
+    Checked before anything (a partition, a run) is registered for the site.
+    """
+    if not site_id.strip() or len(site_id) > MAX_SITE_ID_LENGTH:
+        raise SiteRequestError(
+            f"site id must be 1 to {MAX_SITE_ID_LENGTH} characters, got {shown(site_id)}"
+        )
+    site = session.get(SiteConnection, site_id)
+    if site is None:
+        raise SiteRequestError(f"site {shown(site_id)} does not exist")
+    if not site.is_active:
+        raise SiteRequestError(f"site {shown(site_id)} is deactivated")
+    if user_id is not None and site.user_id != user_id:
+        raise SiteRequestError(f"user {shown(user_id)} does not own site {shown(site_id)}")
+    return site

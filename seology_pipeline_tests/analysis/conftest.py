@@ -116,6 +116,7 @@ def seed_site(
         session.execute(insert(SeoIssue), rows)
     session.flush()
     ids = sorted(session.scalars(select(SeoIssue.id).where(SeoIssue.site_id == site_id)))
+    session.commit()  # committed, as the quota reservation reads it in its own transaction
     return Seeded(site_id=site_id, user_id=user_id, crawl_id=current.id, issue_ids=ids)
 
 

@@ -141,7 +141,7 @@ def test_overload_every_time_is_transient_and_stores_nothing(session: Session) -
     with pytest.raises(TransientAnalysisError, match="529"):
         run_analysis(session, api, max_retries=2)
     assert len(api.message_bodies) == 3  # one try and the SDK's two retries
-    assert conversations(session) == 0 and usage(session) is None
+    assert conversations(session) == 0 and usage(session).analyses == 0  # reservation released
 
 
 def test_timeout_is_transient(session: Session) -> None:
@@ -253,6 +253,7 @@ def test_unknown_ids_foreign_urls_and_long_text_are_dropped_or_clamped(session: 
 def test_an_identical_analysis_is_reused_without_any_http_call(session: Session) -> None:
     api = FakeMessagesAPI()
     seeded, first = run_analysis(session, api)
+    session.commit()  # each analysis is its own transaction, as in the asset
     calls = len(api.requests)
     settings = claude_settings()
     client = mock_client(settings, api)
@@ -265,6 +266,7 @@ def test_an_identical_analysis_is_reused_without_any_http_call(session: Session)
 
     # A changed issue changes the input: a new analysis, a new call.
     session.execute(SeoIssue.__table__.update().values(message="Changed"))
+    session.commit()
     third = analyse_site(session, seeded.site_id, seeded.crawl_id, settings, client, NOW)
     assert not third.reused and third.input_hash != first.input_hash
     assert len(api.message_bodies) == 2 and conversations(session) == 2
@@ -274,6 +276,7 @@ def test_the_monthly_analysis_limit_is_enforced_before_any_call(session: Session
     api = FakeMessagesAPI()
     seeded = seed_site(session, BASIC_ISSUES, plan="free")
     increment_usage(session, seeded.user_id, "2026-11", analyses=4)
+    session.commit()
     settings = claude_settings()
     with pytest.raises(QuotaExceededError, match="4 analyses a month"):
         analyse_site(

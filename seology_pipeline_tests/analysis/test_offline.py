@@ -71,13 +71,14 @@ def test_offline_analysis_is_deterministic_stored_and_labelled(session: Session)
     assert first.issues_sent == first.issues_total == 5 and not first.truncated
     stored = session.get(Conversation, first.conversation_id)
     assert stored.result["ai_generated"] is False and "not AI" in stored.messages[2].content
+    session.commit()  # each analysis is its own transaction, as in the asset
 
     again = analyse_site(session, seeded.site_id, seeded.crawl_id, settings, None, NOW)
     assert again.reused and again.conversation_id == first.conversation_id
 
     # A fresh database with the same data gives byte-identical output.
     session.delete(stored)
-    session.flush()
+    session.commit()
     fresh = analyse_site(session, seeded.site_id, seeded.crawl_id, settings, None, NOW)
     rerun = session.get(Conversation, fresh.conversation_id)
     assert json.dumps(rerun.result, sort_keys=True) == json.dumps(stored.result, sort_keys=True)
@@ -92,6 +93,7 @@ def test_auto_mode_without_a_key_is_offline_and_with_a_key_calls_claude(session:
     assert analyse_site(session, seeded.site_id, seeded.crawl_id, keyless, None, NOW).analyst == (
         "offline"
     )
+    session.commit()  # each analysis is its own transaction, as in the asset
     api = FakeMessagesAPI()
     keyed = claude_settings(mode="auto")
     outcome = analyse_site(

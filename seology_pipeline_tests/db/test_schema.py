@@ -37,7 +37,7 @@ def _site(session, site_id: str = "site-1", user_id: str = "user-1") -> SiteConn
 
 
 def test_migrations_reach_head_and_match_the_models(app_engine: Engine) -> None:
-    assert current_revision(app_engine) == "0003"
+    assert current_revision(app_engine) == "0004"
     assert schema_diff(app_engine) == []
 
 

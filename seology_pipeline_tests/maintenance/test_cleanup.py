@@ -200,9 +200,10 @@ def test_deletes_in_batches_until_done(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("field", ["days_old", "completed_runs_days", "audit_log_days"])
-def test_policy_rejects_thresholds_below_one_day(field: str) -> None:
-    with pytest.raises(ValueError, match=f"{field} must be at least 1"):
-        CleanupPolicy(**{field: 0})
+def test_policy_rejects_thresholds_out_of_bounds(field: str) -> None:
+    for value in (0, 3651, 10**6, True):
+        with pytest.raises(ValueError, match=f"{field} must be between 1 and 3650 days"):
+            CleanupPolicy(**{field: value})
 
 
 def test_purge_runs_batches_and_never_deletes_kept_or_unfinished_runs() -> None:

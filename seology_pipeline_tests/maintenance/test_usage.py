@@ -51,7 +51,7 @@ def test_reset_zeroes_entitled_users_and_leaves_the_rest(engine: Engine) -> None
             increment_usage(session, user_id, MONTH, crawls=3, pages=120, analyses=1, ai_tokens=9)
             increment_usage(session, user_id, "2026-02", crawls=5)
 
-    assert reset_usage(engine, MONTH, now=datetime(2026, 3, 1, tzinfo=UTC), run_id="r1") == 3
+    assert reset_usage(engine, MONTH, now=datetime(2026, 4, 1, tzinfo=UTC), run_id="r1") == 3
 
     assert rows(engine) == {
         ("active", MONTH): (0, 0, 0, 0),
@@ -66,7 +66,34 @@ def test_reset_zeroes_entitled_users_and_leaves_the_rest(engine: Engine) -> None
     }
     with session_scope(engine) as session:
         entry = session.scalars(select(AuditLog).where(AuditLog.action == "usage.reset")).one()
-        assert (entry.run_id, entry.details) == ("r1", {"month": MONTH, "usersReset": 3})
+        assert (entry.run_id, entry.details) == (
+            "r1",
+            {"month": MONTH, "usersReset": 3, "mode": "zeroed", "forced": False},
+        )
+
+
+@pytest.mark.parametrize(
+    "now", [datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 2, 28, tzinfo=UTC)]
+)
+def test_the_current_or_a_future_month_is_only_opened_unless_forced(
+    engine: Engine, now: datetime
+) -> None:
+    subscribe(engine, ("a", SubscriptionStatus.ACTIVE), ("b", SubscriptionStatus.ACTIVE))
+    with session_scope(engine) as session:
+        increment_usage(session, "a", MONTH, crawls=3, analyses=1)
+
+    # Mid-month (or ahead of it) nothing is handed back: only b's missing record is created.
+    assert reset_usage(engine, MONTH, now=now) == 1
+    assert rows(engine) == {("a", MONTH): (3, 0, 1, 0), ("b", MONTH): (0, 0, 0, 0)}
+
+    assert reset_usage(engine, MONTH, now=now, force=True) == 2  # an operator's decision
+    assert rows(engine) == {("a", MONTH): (0, 0, 0, 0), ("b", MONTH): (0, 0, 0, 0)}
+    with session_scope(engine) as session:
+        modes = [
+            (e.details["mode"], e.details["forced"])
+            for e in session.scalars(select(AuditLog).order_by(AuditLog.id))
+        ]
+    assert modes == [("opened", False), ("zeroed", True)]
 
 
 def test_reset_is_idempotent(engine: Engine) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, func, select
 
+from seology_pipeline.accounts import month_key
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Job, SiteConnection, User
 from seology_pipeline.names import MANUAL_PRIORITIES
@@ -62,6 +63,11 @@ def client(app_engine: Engine) -> Iterator[QueueClient]:
         (lambda c: c.enqueue_analysis("s1", "other"), "does not own site 's1'"),
         (lambda c: c.enqueue_cleanup(0), "daysOld must be between 1 and 3650, got 0"),
         (lambda c: c.enqueue_usage_reset("2026-13"), "month"),
+        (lambda c: c.enqueue_cleanup(10**6), "daysOld must be between 1 and 3650, got 1000000"),
+        (lambda c: c.enqueue_crawl("x" * 100_000, "owner"), "at most 64 characters$"),
+        (lambda c: c.enqueue_usage_reset(month_key()), "only once the month is over"),
+        (lambda c: c.enqueue_usage_reset("2999-01"), "only once the month is over"),
+        (lambda c: c.enqueue_usage_reset("2026-03", force="yes"), "force must be true or false"),
         (lambda c: c.enqueue("SEND_MAIL", {}), "type must be one of"),
     ],
 )
@@ -110,3 +116,10 @@ def test_priorities() -> None:
     assert [parse_priority(p) for p in ("high", "normal", "low")] == [10, 0, -5]
     assert parse_priority(-20) == -20
     assert MANUAL_PRIORITIES["high"] > MANUAL_PRIORITIES["normal"] > MANUAL_PRIORITIES["low"]
+
+
+def test_an_operator_may_force_the_current_months_reset(client: QueueClient) -> None:
+    job_id = client.enqueue_usage_reset(month_key(), force=True)
+    status = client.job_status(job_id)
+    assert status.status == JobState.PENDING
+    assert status.payload == {"month": month_key(), "force": True}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import Engine, func, select
 
@@ -31,6 +33,7 @@ from seology_pipeline.runs.registry import was_refused
 from seology_pipeline_tests.factories import add_customer
 
 MONTH = "2026-11"
+STARTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # in MONTH: the crawl is reserved there
 ROOT = "https://shop.example/"
 
 
@@ -56,7 +59,7 @@ def _pages(prefix: str, count: int) -> list[PageRecord]:
 def _crawl(engine: Engine, prefix: str, count: int, batch_size: int = 3) -> int:
     plan = _plan(engine, max_pages=None, user_id=None)
     writer = SnapshotWriter(engine, plan, run_id=f"run-{prefix}", batch_size=batch_size)
-    writer.start(utcnow())
+    writer.start(STARTED)
     for record in _pages(prefix, count):
         writer.add(record)
     return writer.complete(SiteFacts(root_url=ROOT), month=MONTH, now=utcnow()).crawl_id
@@ -142,7 +145,7 @@ def test_failure_during_the_swap_leaves_the_previous_snapshot(
     monkeypatch.setattr(crawl_run, "increment_usage", broken)
     plan = _plan(app_engine, max_pages=None, user_id=None)
     writer = SnapshotWriter(app_engine, plan, run_id="run-b", batch_size=2)
-    writer.start(utcnow())
+    writer.start(STARTED)
     for record in _pages("b", 5):
         writer.add(record)
     with pytest.raises(RuntimeError, match="mid-write"):

@@ -1,0 +1,41 @@
+"""The ``dead_crawls`` sensor: crawls left running by a dead run are failed and their rows removed.
+
+The domain reaper (:mod:`seology_pipeline.runs.reaper`) decides; this layer only tells it which
+runs have ended, from the Dagster run status.
+"""
+
+import dagster as dg
+
+from seology_pipeline.db.models import utcnow
+from seology_pipeline.defs.resources import DatabaseResource
+from seology_pipeline.names import DEAD_CRAWLS_SENSOR
+from seology_pipeline.runs.reaper import RunAlive, reap_dead_crawls
+from seology_pipeline.settings import crawl_stale_after
+
+
+def run_alive(instance: dg.DagsterInstance) -> RunAlive:
+    """``False`` for a run known to have ended; ``None`` for a run this instance does not know."""
+
+    def alive(run_id: str) -> bool | None:
+        run = instance.get_run_by_id(run_id)
+        return None if run is None else not run.is_finished
+
+    return alive
+
+
+@dg.sensor(
+    name=DEAD_CRAWLS_SENSOR,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Fails crawls whose run has ended or whose heartbeat is stale; drops their rows.",
+)
+def dead_crawls(context: dg.SensorEvaluationContext, database: DatabaseResource) -> dg.SkipReason:
+    reaped = reap_dead_crawls(
+        database.engine,
+        now=utcnow(),
+        stale_after=crawl_stale_after(),
+        run_alive=run_alive(context.instance),
+    )
+    for crawl in reaped:
+        context.log.warning(f"reaped crawl {crawl.crawl_id} of {crawl.site_id}: {crawl.reason}")
+    return dg.SkipReason(f"reaped {len(reaped)} dead crawl(s)")
