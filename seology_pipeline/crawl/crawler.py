@@ -5,7 +5,9 @@ Order of work: robots.txt, sitemaps and the root's HTTPS behaviour first (into
 URL admitted to the crawl yields exactly one record (fetched, failed, or blocked by robots.txt or
 the network guard), so ``max_pages`` is exact. A URL reached through redirects is recorded once,
 under the URL requested, with the chain and the final page's fields; its final URL is not fetched
-again. ``ttfb_ms`` is the final response's time to headers; ``load_ms`` is the whole HTTP fetch
+again. A URL answered 429/503 is re-queued alone after its ``Retry-After`` (see
+:mod:`~seology_pipeline.crawl.politeness`) and recorded once, with its last answer.
+``ttfb_ms`` is the final response's time to headers; ``load_ms`` is the whole HTTP fetch
 (all hops and the body) plus, for rendered pages, the browser's time to ``load`` and extraction.
 
 In ``auto`` mode a page is rendered only when its raw HTML looks like it needs JavaScript
