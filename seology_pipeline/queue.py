@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import enum
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from seology_pipeline.names import (
     USAGE_RESET_JOB,
     USER_TAG,
 )
-from seology_pipeline.settings import SettingsError
+from seology_pipeline.settings import SettingsError, load_settings
 
 URL_SETTING = "SEOLOGY_DAGSTER_URL"
 REPOSITORY_NAME = "__repository__"
@@ -145,7 +144,7 @@ class JobStatus:
 
 def dagster_url() -> str | None:
     """The ``SEOLOGY_DAGSTER_URL`` setting, or ``None`` when no webserver is configured."""
-    return os.environ.get(URL_SETTING, "").strip() or None
+    return load_settings().dagster_url
 
 
 def _client_for(url: str, timeout: int) -> DagsterGraphQLClient:
