@@ -21,6 +21,9 @@ CRAWL_JOB: Final = "crawl_site"
 ANALYSIS_JOB: Final = "analyse_site"
 CLEANUP_JOB: Final = "cleanup"
 USAGE_RESET_JOB: Final = "usage_reset"
+USAGE_RESET_SCHEDULE: Final = "usage_reset_monthly"
+FIRST_USAGE_MONTH: Final = "2024-01"
+"""First partition (``YYYY-MM``) of ``usage_reset``."""
 
 # --- Run tags --------------------------------------------------------------------------------
 PRIORITY_TAG: Final = "dagster/priority"
@@ -28,6 +31,7 @@ PARTITION_TAG: Final = "dagster/partition"
 TRIGGER_TAG: Final = "seology/trigger"
 USER_TAG: Final = "seology/user_id"
 MONTH_TAG: Final = "seology/month"
+SCHEDULE_NAME_TAG: Final = "dagster/schedule_name"
 
 # --- Run priorities (higher runs first) ------------------------------------------------------
 # Manual launches (UI, CLI, queue) outrank sensor launches for new sites, which outrank scheduled

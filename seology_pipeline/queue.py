@@ -24,7 +24,8 @@ from sqlalchemy import Engine
 
 from seology_pipeline.db.engine import make_engine, session_scope
 from seology_pipeline.db.models import SiteConnection, User
-from seology_pipeline.maintenance.timing import parse_month
+from seology_pipeline.maintenance.timing import schedule_timezone
+from seology_pipeline.maintenance.usage import check_month_resettable
 from seology_pipeline.names import (
     ANALYSIS_JOB,
     CLEANUP_JOB,
@@ -419,17 +420,25 @@ class QueueClient:
             CLEANUP_JOB, {"ops": {"clean_up": {"config": config}}}, self._tags(level)
         )
 
-    def enqueue_usage_reset(self, month: str, priority: str = "normal") -> str:
-        """Launch the usage reset for ``month`` (``YYYY-MM``)."""
+    def enqueue_usage_reset(
+        self, month: str, priority: str = "normal", *, force: bool = False
+    ) -> str:
+        """Launch the usage reset for ``month`` (``YYYY-MM``), a month that has ended.
+
+        A month still running (in the schedule timezone) is refused unless ``force`` is true.
+        """
         level = parse_priority(priority)
+        if not isinstance(force, bool):
+            raise ValidationError(f"force must be true or false, got {force!r}")
         try:
-            month = parse_month(month)
+            month = check_month_resettable(
+                month, datetime.now(UTC), schedule_timezone(), force=force
+            )
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         tags = {**self._tags(level), "seology/month": month}
-        return self._submit(
-            USAGE_RESET_JOB, {"ops": {"reset_usage": {"config": {"month": month}}}}, tags
-        )
+        config = {"month": month, "force": force}
+        return self._submit(USAGE_RESET_JOB, {"ops": {"reset_usage": {"config": config}}}, tags)
 
     # -- status -----------------------------------------------------------------------------
 

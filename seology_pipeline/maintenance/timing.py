@@ -32,3 +32,8 @@ def month_in(moment: datetime, timezone: str) -> str:
     if moment.tzinfo is None:
         raise ValueError("month_in needs a timezone-aware datetime")
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m")
+
+
+def month_has_ended(month: str, moment: datetime, timezone: str) -> bool:
+    """Whether the ``YYYY-MM`` ``month`` is over at the aware ``moment``, seen in ``timezone``."""
+    return parse_month(month) < month_in(moment, timezone)

@@ -86,6 +86,8 @@ def client(engine: Engine, closed_port: int) -> QueueClient:
         (lambda c: c.enqueue_cleanup(90, dry_run="yes"), "dry_run must be true or false"),
         (lambda c: c.enqueue_usage_reset("2026-13"), "month must be YYYY-MM"),
         (lambda c: c.enqueue_usage_reset("March"), "month must be YYYY-MM"),
+        (lambda c: c.enqueue_usage_reset("2099-01"), "usage reset of 2099-01 refused"),
+        (lambda c: c.enqueue_usage_reset("2026-03", force="yes"), "force must be true or"),
         (lambda c: c.job_status(""), "run id must be a non-empty string"),
     ],
 )
@@ -101,6 +103,7 @@ def test_valid_requests_then_fail_clearly_on_an_unreachable_server(client, close
         lambda: client.enqueue_analysis("s1"),
         lambda: client.enqueue_cleanup(30),
         lambda: client.enqueue_usage_reset("2026-03"),
+        lambda: client.enqueue_usage_reset("2099-01", force=True),
         lambda: client.job_status("0123"),
     ]
     for call in calls:
