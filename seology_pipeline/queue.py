@@ -1,4 +1,4 @@
-"""The old job queue's interface, over a running Dagster webserver (DESIGN §5).
+"""The old job queue's interface, over a running Dagster webserver.
 
     client = QueueClient()                       # SEOLOGY_DAGSTER_URL, e.g. http://127.0.0.1:3000
     run_id = client.enqueue_crawl("site-1", "user-1", max_pages=200, priority="high")

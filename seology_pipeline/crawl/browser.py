@@ -1,6 +1,6 @@
 """Rendering with Playwright: one Chromium, a bounded pool of reused pages.
 
-Measured best setup (DESIGN §6): ``chromium-headless-shell``, a few reused pages, resource
+Measured best setup: ``chromium-headless-shell``, a few reused pages, resource
 blocking inside the browser rather than ``page.route`` (which turns the HTTP cache off), waiting
 for ``load``, and one ``evaluate`` for all fields. Here each page has its own CDP session with the
 ``Fetch`` domain on: the page's main document is answered from the body the HTTP fetch already

@@ -284,13 +284,11 @@ def _record_analysis_refusal(
 crawl_site_job = dg.define_asset_job(
     "crawl_site",
     selection=[crawled_pages, seo_issues],
-    partitions_def=sites_partitions,
     description="Crawl one site and audit it (the old `crawl` job).",
     tags={"dagster/max_runtime": crawl_max_runtime_seconds()},
 )
 analyse_site_job = dg.define_asset_job(
     "analyse_site",
     selection=[site_analysis],
-    partitions_def=sites_partitions,
     description="Analyse one site's issues (the old `analysis` job).",
 )
