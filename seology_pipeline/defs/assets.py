@@ -127,14 +127,14 @@ def crawled_pages(
                     month=month,
                 )
         except CrawlRefusedError as exc:
-            record_refusal(database.engine, exc, context.run_id)
+            record_refusal(database.engine, exc, context.run.run_id)
             raise dg.Failure(
                 description=f"crawl refused: {exc}",
                 allow_retries=False,
                 metadata={"refused": True},
             ) from None
         settings = crawler.settings_for(plan.root_url, plan.max_pages, plan.site_settings)
-        writer = SnapshotWriter(database.engine, plan, run_id=context.run_id)
+        writer = SnapshotWriter(database.engine, plan, run_id=context.run.run_id)
         writer.start(started)
         context.log.info(f"crawling {plan.root_url} (up to {plan.max_pages} pages)")
         try:
@@ -194,7 +194,7 @@ def seo_issues(
     """Audit the current crawl and update the site's issue history (new, resolved, regressed)."""
     with only_transient_retries(), database.session() as session:
         outcome = audit_current_crawl(
-            session, context.partition_key, now=utcnow(), run_id=context.run_id
+            session, context.partition_key, now=utcnow(), run_id=context.run.run_id
         )
     metadata: dict[str, Any] = {
         "pagesAnalyzed": outcome.pages_audited,
@@ -252,10 +252,10 @@ def site_analysis(
                     settings,
                     claude.client(),
                     utcnow(),
-                    run_id=context.run_id,
+                    run_id=context.run.run_id,
                 )
         except QuotaExceededError as exc:
-            _record_analysis_refusal(database, site_id, context.run_id, str(exc))
+            _record_analysis_refusal(database, site_id, context.run.run_id, str(exc))
             raise dg.Failure(f"analysis refused: {exc}", allow_retries=False) from None
     metadata = {k: v for k, v in outcome.metadata().items() if v is not None}
     metadata["summary"] = dg.MetadataValue.md(outcome.markdown())

@@ -177,7 +177,7 @@ def clean_up_op(
         dry_run=config.dry_run,
     )
     report = clean_up(
-        database.engine, InstanceRunStore(context.instance), policy, run_id=context.run_id
+        database.engine, InstanceRunStore(context.instance), policy, run_id=context.run.run_id
     )
     result = report.as_result()
     context.log.info(f"cleanup: {result}")
@@ -207,7 +207,7 @@ def reset_usage_op(
         raise dg.Failure(f"{exc} (`force: true`)", allow_retries=False) from None
     result = {
         "month": month,
-        "usersReset": reset_usage(database.engine, month, run_id=context.run_id),
+        "usersReset": reset_usage(database.engine, month, run_id=context.run.run_id),
     }
     context.log.info(f"usage reset: {result}")
     return dg.Output(result, metadata=result)
