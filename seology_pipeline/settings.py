@@ -117,6 +117,11 @@ class Settings(BaseSettings):
             raise ValueError(f"must be an absolute path, got {str(value)!r}")
         return value.expanduser() if value is not None else None
 
+    @field_validator("dagster_url")
+    @classmethod
+    def _blank_url_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
     @field_validator("alert_webhook_url", "anthropic_base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:

@@ -93,3 +93,12 @@ def test_dotenv_file_is_read_and_the_environment_wins(
     monkeypatch.delenv("SEOLOGY_BROWSER_POOL_LIMIT", raising=False)
     monkeypatch.setenv("SEOLOGY_CLAUDE_POOL_LIMIT", "5")
     assert load_settings().pool_limits == {"browser": 7, "claude": 5}
+
+
+def test_blank_values_mean_the_default() -> None:
+    settings = load_settings(
+        {"SEOLOGY_DAGSTER_URL": "  ", "SEOLOGY_SCHEDULE_TIMEZONE": " ", "SEOLOGY_DATA_DIR": ""}
+    )
+    assert settings.dagster_url is None
+    assert settings.schedule_timezone == "UTC"
+    assert settings.data_dir == PROJECT_ROOT / ".data"
