@@ -33,9 +33,7 @@ import psutil
 from sqlalchemy import func, insert, select
 
 from seology_pipeline.analysis.analyst import analyse_site
-from seology_pipeline.analysis.settings import AnalysisSettings
 from seology_pipeline.crawl.crawler import crawl_site
-from seology_pipeline.crawl.settings import CrawlSettings
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import (
     Conversation,
@@ -60,6 +58,7 @@ from seology_pipeline.names import (
 )
 from seology_pipeline.runs.audit_run import audit_current_crawl
 from seology_pipeline.runs.crawl_run import SnapshotWriter, current_crawl, plan_crawl
+from seology_pipeline.settings import load_settings
 from seology_pipeline_tests.dagster_processes import dagster_stack
 from seology_pipeline_tests.databases import (
     dagster_pg_env,
@@ -109,14 +108,15 @@ def direct(engine, root: str) -> float:
         plan = plan_crawl(session, "site-1", max_pages=None, user_id=None, month="2026-11")
     writer = SnapshotWriter(engine, plan, run_id=None)
     writer.start(now)
-    settings = CrawlSettings.from_env(root_url=root, max_pages=plan.max_pages)
+    settings = load_settings().crawl_settings(root_url=root, max_pages=plan.max_pages)
     facts = crawl_site(settings, on_page=writer.add)
     writer.complete(facts, month="2026-11", now=utcnow())
     with session_scope(engine) as session:
         audit_current_crawl(session, "site-1", now=utcnow())
     with session_scope(engine) as session:
         crawl = current_crawl(session, "site-1")
-        analyse_site(session, "site-1", crawl.id, AnalysisSettings.from_env(), None, utcnow())
+        settings = load_settings().analysis_settings()
+        analyse_site(session, "site-1", crawl.id, settings, None, utcnow())
     return time.perf_counter() - started
 
 

@@ -1,39 +1,26 @@
 """The Dagster instance: the embedded SQLite default derived from the production ``dagster.yaml``.
 
-Settings:
-
-- ``DAGSTER_HOME``: folder of the instance; default ``<data dir>/dagster_home``.
-- ``SEOLOGY_BROWSER_POOL_LIMIT`` (default 2) and ``SEOLOGY_CLAUDE_POOL_LIMIT`` (default 4):
-  concurrent steps in the ``browser`` and ``claude`` pools, applied by :func:`apply_pool_limits`.
+Settings (from the settings tree): ``DAGSTER_HOME``, the instance folder (default
+``<data dir>/dagster_home``); ``SEOLOGY_BROWSER_POOL_LIMIT`` and ``SEOLOGY_CLAUDE_POOL_LIMIT``, the
+concurrent steps in the ``browser`` and ``claude`` pools, applied by :func:`apply_pool_limits`.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from seology_pipeline.files import private_dir
-from seology_pipeline.settings import PROJECT_ROOT, SettingsError, data_dir
+from seology_pipeline.settings import PROJECT_ROOT, load_settings
 
 PRODUCTION_CONFIG = PROJECT_ROOT / "dagster.yaml"
-POOL_LIMIT_SETTINGS = {
-    "browser": ("SEOLOGY_BROWSER_POOL_LIMIT", 2),
-    "claude": ("SEOLOGY_CLAUDE_POOL_LIMIT", 4),
-}
 
 
 def dagster_home() -> Path:
     """``DAGSTER_HOME`` if set (must be absolute), else the local default under the data folder."""
-    raw = os.environ.get("DAGSTER_HOME", "").strip()
-    if not raw:
-        return data_dir() / "dagster_home"
-    path = Path(raw).expanduser()
-    if not path.is_absolute():
-        raise SettingsError(f"DAGSTER_HOME must be an absolute path, got {raw!r}")
-    return path
+    return load_settings().instance_home
 
 
 def production_config() -> dict[str, Any]:
@@ -62,18 +49,8 @@ def write_embedded_instance(home: Path | None = None) -> Path:
 
 
 def pool_limits() -> dict[str, int]:
-    """Per-pool limits from the environment, validated."""
-    limits: dict[str, int] = {}
-    for pool, (variable, default) in POOL_LIMIT_SETTINGS.items():
-        raw = os.environ.get(variable, "").strip()
-        try:
-            value = int(raw) if raw else default
-        except ValueError:
-            raise SettingsError(f"{variable} must be a whole number, got {raw!r}") from None
-        if not 1 <= value <= 100:
-            raise SettingsError(f"{variable} must be between 1 and 100, got {value}")
-        limits[pool] = value
-    return limits
+    """Per-pool limits from the settings tree."""
+    return load_settings().pool_limits
 
 
 def apply_pool_limits(instance: Any) -> dict[str, int]:

@@ -206,21 +206,20 @@ def validate(session: Session, job_type: object, payload: object) -> Launch:
                 raise PayloadError(f"dryRun must be true or false, got {payload['dryRun']!r}")
             config["dry_run"] = payload["dryRun"]
         return Launch(JOB_NAMES[kind], op=CLEANUP_OP, config=config)
-    month = None
-    if payload.get("month") is not None:
-        try:
-            month = parse_month(payload["month"])
-        except (TypeError, ValueError) as exc:
-            raise PayloadError(f"month: {exc}") from None
+    if payload.get("month") is None:
+        raise PayloadError('month is required, e.g. {"month": "2026-11"}')
+    try:
+        month = parse_month(payload["month"])
+    except (TypeError, ValueError) as exc:
+        raise PayloadError(f"month: {exc}") from None
     force = payload.get("force", False)
     if not isinstance(force, bool):
         raise PayloadError(f"force must be true or false, got {force!r}")
-    if month is not None and month >= month_key() and not force:
+    if month >= month_key() and not force:
         raise PayloadError(
             f"usage of {month} can be reset only once the month is over (an operator may force it)"
         )
-    config = {"month": month, "force": force}
-    return Launch(JOB_NAMES[kind], op=USAGE_RESET_OP, config=config, month=month)
+    return Launch(JOB_NAMES[kind], op=USAGE_RESET_OP, config={"force": force}, month=month)
 
 
 def validate_row(session: Session, job: Job) -> Launch:

@@ -22,6 +22,9 @@ FIRST_CRAWL_JOB: Final = "first_crawl"
 ANALYSIS_JOB: Final = "analyse_site"
 CLEANUP_JOB: Final = "cleanup"
 USAGE_RESET_JOB: Final = "usage_reset"
+USAGE_RESET_SCHEDULE: Final = "usage_reset_monthly"
+FIRST_USAGE_MONTH: Final = "2024-01"
+"""First partition (``YYYY-MM``) of ``usage_reset``."""
 
 DEAD_CRAWLS_SENSOR: Final = "dead_crawls"
 
@@ -31,6 +34,7 @@ PARTITION_TAG: Final = "dagster/partition"
 TRIGGER_TAG: Final = "seology/trigger"
 USER_TAG: Final = "seology/user_id"
 MONTH_TAG: Final = "seology/month"
+SCHEDULE_NAME_TAG: Final = "dagster/schedule_name"
 
 # --- Run priorities (higher runs first) ------------------------------------------------------
 # Manual launches (UI, CLI, queue) outrank sensor launches for new sites, which outrank scheduled

@@ -87,7 +87,7 @@ def _wait_for_location(url: str, web: subprocess.Popen, logs: Path) -> dict:
 @contextlib.contextmanager
 def dagster_stack(env: dict[str, str], log_dir: Path) -> Iterator[DagsterStack]:
     """Start the webserver (and its code server), wait for the code location, then the daemon
-    (DESIGN §8: the daemon first can fail an automation run); stop both groups on exit."""
+    (a daemon started first can fail an automation run); stop both groups on exit."""
     log_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import enum
 import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from seology_pipeline.settings import SettingsError
+from seology_pipeline.errors import SettingsError
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
 
@@ -73,7 +72,7 @@ DEFAULT_PRICES: dict[str, ModelPrice] = {
     "claude-opus-4-6": _price(5.0, 25.0),
 }
 
-# Field name → environment variable, for error messages and from_env().
+# Field name → environment variable, for error messages.
 ENV_VARS: dict[str, str] = {
     "mode": "SEOLOGY_ANALYSIS_MODE",
     "model": "SEOLOGY_CLAUDE_MODEL",
@@ -90,7 +89,7 @@ ENV_VARS: dict[str, str] = {
 
 
 class AnalysisSettings(BaseModel):
-    """How a site is analysed. Build with :meth:`from_env` or directly (tests, the resource)."""
+    """How a site is analysed; from the settings tree (``Settings.analysis_settings``) or code."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
@@ -163,25 +162,6 @@ class AnalysisSettings(BaseModel):
         )
         return round(total / 1_000_000, 6)
 
-    @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> AnalysisSettings:
-        """Settings from ``environ`` (default ``os.environ``); ``overrides`` win over it.
-
-        Raises :class:`~seology_pipeline.settings.SettingsError` naming the variable at fault.
-        """
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for field, variable in ENV_VARS.items():
-            raw = env.get(variable, "").strip()
-            if raw:
-                values[field] = raw
-        if "prices" in values:
-            values["prices"] = _parse_prices(values["prices"])
-        values |= {key: value for key, value in overrides.items() if value is not None}
-        return build_settings(values)
-
 
 def build_settings(values: Mapping[str, Any]) -> AnalysisSettings:
     """Validate ``values`` into settings; errors name the environment variable, never a secret."""
@@ -194,6 +174,55 @@ def build_settings(values: Mapping[str, Any]) -> AnalysisSettings:
             where = ENV_VARS.get(field, "analysis settings")
             problems.append(f"{where}: {error['msg']}")
         raise SettingsError("invalid analysis settings: " + "; ".join(problems)) from None
+
+
+class AnalysisEnv(BaseModel):
+    """The ``analysis`` group of the settings tree (``SEOLOGY_ANALYSIS_*``); unset = default."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    mode: AnalysisMode | None = None
+    input_token_budget: int | None = None
+    examples_per_group: int | None = None
+
+
+class ClaudeEnv(BaseModel):
+    """The ``claude`` group of the settings tree (``SEOLOGY_CLAUDE_*``); unset = default."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    model: str | None = None
+    timeout: float | None = None
+    max_retries: int | None = None
+    max_output_tokens: int | None = None
+    count_tokens: bool | None = None
+    prices: dict[str, Any] | None = None
+    pool_limit: int = Field(4, ge=1, le=100)
+
+    @field_validator("prices", mode="before")
+    @classmethod
+    def _prices_from_json(cls, value: Any) -> Any:
+        return _parse_prices(value) if isinstance(value, str) else value
+
+
+def analysis_values(
+    analysis: AnalysisEnv, claude: ClaudeEnv, api_key: str | None, base_url: str | None
+) -> dict[str, Any]:
+    """The :class:`AnalysisSettings` fields set in the environment groups."""
+    values = {
+        "mode": analysis.mode,
+        "input_token_budget": analysis.input_token_budget,
+        "examples_per_group": analysis.examples_per_group,
+        "model": claude.model,
+        "timeout_seconds": claude.timeout,
+        "max_retries": claude.max_retries,
+        "max_output_tokens": claude.max_output_tokens,
+        "count_tokens": claude.count_tokens,
+        "prices": claude.prices,
+        "api_key": api_key,
+        "base_url": base_url,
+    }
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _parse_prices(raw: str) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.output import echo_table
 from seology_pipeline.crawl.guard import HostResolutionError, NetworkGuardError, check_url
-from seology_pipeline.crawl.settings import CrawlSettings
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
 from seology_pipeline.db.models import (
     CrawlFrequency,
@@ -24,6 +23,7 @@ from seology_pipeline.db.models import (
     User,
 )
 from seology_pipeline.names import MAX_PAGES
+from seology_pipeline.settings import load_settings
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 
@@ -104,7 +104,7 @@ def add_site(
     frequency: str,
 ) -> None:
     """Connect the site at URL for a user; the sensor then registers and crawls it."""
-    settings = CrawlSettings.from_env(root_url=url)
+    settings = load_settings().crawl_settings(root_url=url)
     try:
         check_url(
             settings.root_url,

@@ -10,7 +10,7 @@ import click
 import dagster as dg
 
 from seology_pipeline.instance import apply_pool_limits, dagster_home, write_embedded_instance
-from seology_pipeline.settings import PROJECT_ROOT
+from seology_pipeline.settings import PROJECT_ROOT, load_settings
 
 
 @click.group()
@@ -21,7 +21,7 @@ def instance() -> None:
 def init_instance() -> str:
     """Write the embedded instance config if needed and apply the pool limits; returns the home."""
     home = dagster_home()
-    if not (home / "dagster.yaml").exists() or os.environ.get("DAGSTER_HOME") is None:
+    if not (home / "dagster.yaml").exists() or load_settings().dagster_home is None:
         write_embedded_instance(home)
     with dg.DagsterInstance.from_config(str(home)) as dagster_instance:
         apply_pool_limits(dagster_instance)

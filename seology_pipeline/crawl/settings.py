@@ -1,10 +1,11 @@
 # ruff: noqa: E501  (the settings table below is copied into the README as is)
 """Crawl settings: one validated :class:`CrawlSettings` per crawl, from code or the environment.
 
-Every field can be set through an environment variable ``SEOLOGY_CRAWL_<FIELD>`` (upper case);
-:meth:`CrawlSettings.from_env` reads them and keyword overrides win. Lists are comma-separated, or a
-JSON array (use JSON for regular expressions that contain commas). Booleans: ``1/0``,
-``true/false``, ``yes/no``, ``on/off``.
+Every field can be set through an environment variable ``SEOLOGY_CRAWL_<FIELD>`` (upper case),
+read into the ``crawl`` group (:class:`CrawlEnv`) of the project's settings tree
+(``seology_pipeline.settings``); keyword overrides win. Lists are comma-separated, or a JSON array
+(use JSON for regular expressions that contain commas). Booleans: ``1/0``, ``true/false``,
+``yes/no``, ``on/off``.
 
 | Variable | Default | Meaning |
 |---|---|---|
@@ -40,24 +41,30 @@ JSON array (use JSON for regular expressions that contain commas). Booleans: ``1
 | ``SEOLOGY_CRAWL_MAX_RETRY_AFTER_S`` | ``60`` | Longest ``Retry-After`` waited for (only that URL waits); a longer one is not retried |
 | ``SEOLOGY_CRAWL_POLITENESS_BUDGET_S`` | ``120`` | Total seconds a crawl may wait for ``Retry-After`` and adaptive slowdowns (0–86,400) |
 | ``SEOLOGY_CRAWL_MAX_SITEMAP_URLS`` | ``50000`` | Sitemap URLs kept for the in-sitemap flag |
+| ``SEOLOGY_CRAWL_MAX_RUNTIME_S`` | ``3600`` | A crawl run is stopped after this long (60 s – 7 days) |
+| ``SEOLOGY_CRAWL_STALE_AFTER_S`` | ``600`` | A running crawl without a heartbeat this long is reaped (60 s – 1 day) |
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import re
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
 
+from seology_pipeline.errors import SettingsError
 from seology_pipeline.names import MAX_PAGES
-from seology_pipeline.settings import SettingsError
 
-ENV_PREFIX = "SEOLOGY_CRAWL_"
-ENV_ALIASES = {"browser_executable": "SEOLOGY_CRAWL_BROWSER"}
 RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet", "script", "xhr", "fetch"})
 DEFAULT_STRIP_PARAMS = (
     "utm_*",
@@ -74,16 +81,20 @@ DEFAULT_STRIP_PARAMS = (
     "_gl",
     "igshid",
 )
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+LIST_FIELDS = (
+    "include_patterns",
+    "exclude_patterns",
+    "private_network_allowlist",
+    "block_resources",
+    "strip_query_params",
+)
 
 
-class CrawlSettings(BaseModel):
-    """Everything one crawl needs to know; see the module docstring for the meaning of each."""
+class CrawlOptions(BaseModel):
+    """How to crawl, apart from where: every crawl setting but the start URL."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    root_url: str
     max_pages: int = Field(500, ge=1, le=MAX_PAGES)
     max_depth: int = Field(10, ge=0, le=1000)
     concurrency: int = Field(8, ge=1, le=64)
@@ -99,7 +110,9 @@ class CrawlSettings(BaseModel):
     allow_private_networks: bool = False
     private_network_allowlist: tuple[str, ...] = ()
     render_mode: Literal["always", "auto", "never"] = "auto"
-    browser_executable: str | None = None
+    browser_executable: str | None = Field(
+        None, validation_alias=AliasChoices("browser_executable", "browser")
+    )
     browser_pages: int = Field(2, ge=1, le=32)
     browser_idle_s: float = Field(30.0, ge=0.1, le=3600)
     block_resources: tuple[str, ...] = ("image", "font", "media", "stylesheet")
@@ -116,14 +129,22 @@ class CrawlSettings(BaseModel):
     politeness_budget_s: float = Field(120.0, ge=0, le=86_400)
     max_sitemap_urls: int = Field(50_000, ge=0, le=1_000_000)
 
-    @field_validator("root_url")
+    @field_validator(*LIST_FIELDS, mode="before")
     @classmethod
-    def _check_root_url(cls, value: str) -> str:
-        value = value.strip()
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"root_url must be an absolute http(s) URL, got {value!r}")
-        return value
+    def _split_text_list(cls, value: Any) -> Any:
+        """A list given as text (an environment variable): a JSON array or comma-separated."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                items = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a JSON list: {exc}") from None
+            if not isinstance(items, list):
+                raise ValueError("must be a JSON list of strings")
+            return tuple(str(item) for item in items)
+        return tuple(part.strip() for part in text.split(",") if part.strip())
 
     @field_validator("user_agent")
     @classmethod
@@ -165,21 +186,40 @@ class CrawlSettings(BaseModel):
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> CrawlSettings:
-        """Settings from ``SEOLOGY_CRAWL_*`` variables, with ``overrides`` winning.
 
-        Raises :class:`~seology_pipeline.settings.SettingsError` naming the variable (or field)
-        that holds a bad value.
+class CrawlEnv(CrawlOptions):
+    """The ``crawl`` group of the settings tree: ``SEOLOGY_CRAWL_*`` (unknown names are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    root_url: str | None = None
+    max_runtime_s: int = Field(3600, ge=60, le=7 * 24 * 3600)
+    stale_after_s: int = Field(600, ge=60, le=86_400)
+
+
+class CrawlSettings(CrawlOptions):
+    """Everything one crawl needs to know; see the module docstring for the meaning of each."""
+
+    root_url: str
+
+    @field_validator("root_url")
+    @classmethod
+    def _check_root_url(cls, value: str) -> str:
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"root_url must be an absolute http(s) URL, got {value!r}")
+        return value
+
+    @classmethod
+    def from_env_group(cls, env: CrawlEnv, **overrides: Any) -> CrawlSettings:
+        """Settings from the ``crawl`` group of the settings tree, with ``overrides`` winning.
+
+        Raises :class:`~seology_pipeline.errors.SettingsError` naming the field at fault.
         """
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        sources: dict[str, str] = {}
-        for name, info in cls.model_fields.items():
-            var = ENV_ALIASES.get(name, ENV_PREFIX + name.upper())
-            if var in env and name not in overrides:
-                values[name] = _parse_env(var, env[var], info.annotation)
-                sources[name] = var
+        values = env.model_dump(
+            exclude={"max_runtime_s", "stale_after_s"} | set(overrides), exclude_unset=True
+        )
         values.update(overrides)
         try:
             return cls(**values)
@@ -187,26 +227,6 @@ class CrawlSettings(BaseModel):
             problems = []
             for err in exc.errors():
                 field = str(err["loc"][0]) if err["loc"] else "settings"
-                problems.append(f"{sources.get(field, field)}: {err['msg']}")
+                source = field if field in overrides else "SEOLOGY_CRAWL_" + field.upper()
+                problems.append(f"{source}: {err['msg']}")
             raise SettingsError("invalid crawl settings: " + "; ".join(problems)) from None
-
-
-def _parse_env(var: str, raw: str, annotation: Any) -> Any:
-    text = raw.strip()
-    if annotation is bool:
-        if text.lower() in _TRUE:
-            return True
-        if text.lower() in _FALSE:
-            return False
-        raise SettingsError(f"{var} must be true or false, got {raw!r}")
-    if "tuple" in str(annotation):
-        if text.startswith("["):
-            try:
-                items = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise SettingsError(f"{var} is not a JSON list: {exc}") from None
-            if not isinstance(items, list):
-                raise SettingsError(f"{var} must be a JSON list of strings")
-            return tuple(str(i) for i in items)
-        return tuple(part.strip() for part in text.split(",") if part.strip())
-    return text

@@ -63,10 +63,6 @@ def _matches(name: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
-def strip_fragment(url: str) -> str:
-    return url.split("#", 1)[0]
-
-
 def site_hosts(root_url: str, include_www: bool) -> frozenset[str]:
     """The host names that make up the site of ``root_url``."""
     host = (urlsplit(root_url).hostname or "").lower()

@@ -1,4 +1,4 @@
-"""The app database: SQLAlchemy 2.0 typed models shared with the product's web app (DESIGN §3).
+"""The app database: SQLAlchemy 2.0 typed models shared with the product's web app.
 
 Conventions: timestamps are timezone-aware UTC (:class:`UTCDateTime`); JSON columns become JSONB on
 PostgreSQL; enumerations are stored as short strings guarded by CHECK constraints; foreign keys

@@ -128,10 +128,10 @@ def crawled_pages(
                     user_id=config.user_id,
                     month=month,
                 )
-            writer = SnapshotWriter(database.engine, plan, run_id=context.run_id)
+            writer = SnapshotWriter(database.engine, plan, run_id=context.run.run_id)
             writer.start(started, run_alive=run_alive(context.instance))
         except CrawlRefusedError as exc:
-            record_refusal(database.engine, exc, context.run_id)
+            record_refusal(database.engine, exc, context.run.run_id)
             raise dg.Failure(
                 description=f"crawl refused: {exc}",
                 allow_retries=False,
@@ -196,7 +196,7 @@ def seo_issues(
     """Audit the current crawl and update the site's issue history (new, resolved, regressed)."""
     with only_transient_retries(), database.session() as session:
         outcome = audit_current_crawl(
-            session, context.partition_key, now=utcnow(), run_id=context.run_id
+            session, context.partition_key, now=utcnow(), run_id=context.run.run_id
         )
     metadata: dict[str, Any] = {
         "pagesAnalyzed": outcome.pages_audited,
@@ -254,10 +254,10 @@ def site_analysis(
                     settings,
                     claude.client(),
                     utcnow(),
-                    run_id=context.run_id,
+                    run_id=context.run.run_id,
                 )
         except QuotaExceededError as exc:
-            _record_analysis_refusal(database, site_id, context.run_id, str(exc))
+            _record_analysis_refusal(database, site_id, context.run.run_id, str(exc))
             raise dg.Failure(f"analysis refused: {exc}", allow_retries=False) from None
     metadata = {k: v for k, v in outcome.metadata().items() if v is not None}
     metadata["summary"] = dg.MetadataValue.md(outcome.markdown())
@@ -286,7 +286,6 @@ def _record_analysis_refusal(
 crawl_site_job = dg.define_asset_job(
     "crawl_site",
     selection=[crawled_pages, seo_issues],
-    partitions_def=sites_partitions,
     description="Crawl one site and audit it (the old `crawl` job).",
     tags={"dagster/max_runtime": crawl_max_runtime_seconds()},
 )
@@ -303,6 +302,5 @@ first_crawl_job = dg.define_asset_job(
 analyse_site_job = dg.define_asset_job(
     "analyse_site",
     selection=[site_analysis],
-    partitions_def=sites_partitions,
     description="Analyse one site's issues (the old `analysis` job).",
 )

@@ -10,6 +10,7 @@ from pydantic import Field, PrivateAttr
 
 from seology_pipeline.analysis.claude_api import make_client
 from seology_pipeline.analysis.settings import AnalysisSettings
+from seology_pipeline.settings import load_settings
 
 
 class ClaudeResource(dg.ConfigurableResource):
@@ -37,10 +38,8 @@ class ClaudeResource(dg.ConfigurableResource):
 
     def settings(self) -> AnalysisSettings:
         """The analysis settings; raises ``SettingsError`` naming the variable at fault."""
-        environ = dict(os.environ)
-        environ["ANTHROPIC_API_KEY"] = os.environ.get(self.api_key_env_var, "")
-        return AnalysisSettings.from_env(
-            environ,
+        return load_settings().analysis_settings(
+            api_key=os.environ.get(self.api_key_env_var, ""),
             mode=self.mode,
             model=self.model,
             base_url=self.base_url,

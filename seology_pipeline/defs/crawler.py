@@ -7,6 +7,7 @@ from typing import Any
 import dagster as dg
 
 from seology_pipeline.crawl.settings import CrawlSettings
+from seology_pipeline.settings import load_settings
 
 # What a customer may set for their own site (``site_connections.settings["crawl"]``); network
 # and browser settings stay the operator's.
@@ -45,4 +46,4 @@ class CrawlerResource(dg.ConfigurableResource):
             "concurrency": self.concurrency,
         }
         overrides |= {k: v for k, v in operator.items() if v is not None}
-        return CrawlSettings.from_env(root_url=root_url, max_pages=max_pages, **overrides)
+        return load_settings().crawl_settings(root_url=root_url, max_pages=max_pages, **overrides)

@@ -34,7 +34,7 @@ def run_request(job: Job, launch: jobs.Launch) -> dg.RunRequest:
     return dg.RunRequest(
         run_key=job.id,
         job_name=launch.job_name,
-        partition_key=launch.site_id,
+        partition_key=launch.site_id or launch.month,
         run_config=run_config,
         tags=jobs.run_tags(job, launch),
     )

@@ -1,8 +1,11 @@
 """Scheduled upkeep: the ``cleanup`` job (daily) and the ``usage_reset`` job (monthly).
 
 Both run in-process (a process per step costs ~40 s here), on schedules in the
-``SEOLOGY_SCHEDULE_TIMEZONE`` zone that are on by default and skip a tick while a run of the same
-job is still queued or in progress. The work itself is in :mod:`seology_pipeline.maintenance`.
+``SEOLOGY_SCHEDULE_TIMEZONE`` zone that are on by default. ``usage_reset`` is partitioned by month
+(``YYYY-MM`` keys in that zone, the current month included), so each month is visible,
+backfillable and idempotent; its schedule runs the month that starts at the tick. The cleanup
+schedule skips a tick while a cleanup run is still queued or in progress. The work itself is in
+:mod:`seology_pipeline.maintenance`.
 """
 
 from collections.abc import Sequence
@@ -23,9 +26,19 @@ from sqlalchemy import select, union
 
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.maintenance.cleanup import CleanupPolicy, clean_up
-from seology_pipeline.maintenance.timing import month_in, parse_month, schedule_timezone
-from seology_pipeline.maintenance.usage import reset_usage
-from seology_pipeline.names import MAX_AGE_DAYS, MIN_AGE_DAYS
+from seology_pipeline.maintenance.timing import (
+    parse_month,
+    schedule_timezone,
+)
+from seology_pipeline.maintenance.usage import OpenMonthError, check_month_resettable, reset_usage
+from seology_pipeline.names import (
+    FIRST_USAGE_MONTH,
+    MAX_AGE_DAYS,
+    MIN_AGE_DAYS,
+    SCHEDULE_NAME_TAG,
+    USAGE_RESET_JOB,
+    USAGE_RESET_SCHEDULE,
+)
 
 COMPLETED_STATUSES = (
     dg.DagsterRunStatus.SUCCESS,
@@ -152,13 +165,15 @@ class CleanupConfig(dg.Config):
 
 
 class UsageResetConfig(dg.Config):
-    """The month to reset; empty means the current month in the schedule timezone."""
+    """The month to reset (a run without a partition); ``force`` allows a month not yet ended."""
 
-    month: str | None = Field(default=None, description="YYYY-MM, e.g. 2026-03.")
+    month: str | None = Field(
+        default=None, description="YYYY-MM, e.g. 2026-03; a partitioned run takes its partition."
+    )
     force: bool = Field(
         default=False,
         strict=True,
-        description="Operators only: zero the current month's counters too (hands quotas back).",
+        description="Operator flag: reset a month that has not ended yet (hands quotas back).",
     )
 
     @field_validator("month")
@@ -179,7 +194,7 @@ def clean_up_op(
         dry_run=config.dry_run,
     )
     report = clean_up(
-        database.engine, InstanceRunStore(context.instance), policy, run_id=context.run_id
+        database.engine, InstanceRunStore(context.instance), policy, run_id=context.run.run_id
     )
     result = report.as_result()
     context.log.info(f"cleanup: {result}")
@@ -190,12 +205,27 @@ def clean_up_op(
 def reset_usage_op(
     context: dg.OpExecutionContext, config: UsageResetConfig, database: DatabaseResource
 ) -> dg.Output[dict[str, Any]]:
-    """Create (or, for a past month or when forced, zero) every entitled user's usage record."""
-    month = config.month or month_in(datetime.now(UTC), schedule_timezone())
+    """Create or zero one month's usage record of every user with an active subscription.
+
+    A month that has not ended yet is reset only by its own scheduled run (at its start) or with
+    the operator flag ``force``; otherwise the run fails at once with a one-line refusal.
+    """
+    month = context.partition_key if context.has_partition_key else config.month
+    if month is None:
+        raise dg.Failure(
+            "usage_reset needs a month: a partition or `month` config", allow_retries=False
+        )
+    scheduled = context.run.tags.get(SCHEDULE_NAME_TAG) == USAGE_RESET_SCHEDULE
+    try:
+        check_month_resettable(
+            month, datetime.now(UTC), schedule_timezone(), force=config.force or scheduled
+        )
+    except OpenMonthError as exc:
+        raise dg.Failure(f"{exc} (`force: true`)", allow_retries=False) from None
     result = {
         "month": month,
         "usersReset": reset_usage(
-            database.engine, month, run_id=context.run_id, force=config.force
+            database.engine, month, run_id=context.run.run_id, force=config.force
         ),
     }
     context.log.info(f"usage reset: {result}")
@@ -208,10 +238,26 @@ def cleanup() -> None:
     clean_up_op()
 
 
-@dg.job(executor_def=dg.in_process_executor)
-def usage_reset() -> None:
-    """Monthly reset of usage counters for subscribed users."""
-    reset_usage_op()
+def usage_months(timezone: str) -> dg.MonthlyPartitionsDefinition:
+    """Months as ``YYYY-MM`` partitions in ``timezone``, from the first billed month to this one."""
+    return dg.MonthlyPartitionsDefinition(
+        start_date=FIRST_USAGE_MONTH, fmt="%Y-%m", timezone=timezone, end_offset=1
+    )
+
+
+def build_usage_reset(timezone: str) -> dg.JobDefinition:
+    """The ``usage_reset`` job over the months of ``timezone``."""
+
+    @dg.job(
+        name=USAGE_RESET_JOB,
+        partitions_def=usage_months(timezone),
+        executor_def=dg.in_process_executor,
+    )
+    def usage_reset() -> None:
+        """Monthly reset of usage counters for subscribed users."""
+        reset_usage_op()
+
+    return usage_reset
 
 
 def _busy(context: dg.ScheduleEvaluationContext, job_name: str) -> dg.SkipReason | None:
@@ -246,34 +292,22 @@ def cleanup_schedule(timezone: str) -> dg.ScheduleDefinition:
     return _schedule
 
 
-def usage_reset_schedule(timezone: str) -> dg.ScheduleDefinition:
-    """``usage_reset`` on the 1st of each month at 00:00 in ``timezone``, for that month."""
-
-    @dg.schedule(
-        name="usage_reset_monthly",
-        job=usage_reset,
-        cron_schedule="0 0 1 * *",
-        execution_timezone=timezone,
+def usage_reset_schedule(job: dg.JobDefinition) -> dg.ScheduleDefinition:
+    """``job`` on the 1st of each month at 00:00 in its partitions' zone, for the month starting."""
+    return dg.build_schedule_from_partitioned_job(
+        job,
+        name=USAGE_RESET_SCHEDULE,
+        day_of_month=1,
+        hour_of_day=0,
+        minute_of_hour=0,
         default_status=dg.DefaultScheduleStatus.RUNNING,
     )
-    def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-        skip = _busy(context, usage_reset.name)
-        if skip:
-            return skip
-        tick = _tick_time(context)
-        month = month_in(tick, timezone)
-        return dg.RunRequest(
-            run_key=tick.isoformat(),
-            run_config=dg.RunConfig(ops={"reset_usage": UsageResetConfig(month=month)}),
-            tags={"seology/month": month},
-        )
-
-    return _schedule
 
 
 SCHEDULE_TIMEZONE = schedule_timezone()
+usage_reset = build_usage_reset(SCHEDULE_TIMEZONE)
 
 defs = dg.Definitions(
     jobs=[cleanup, usage_reset],
-    schedules=[cleanup_schedule(SCHEDULE_TIMEZONE), usage_reset_schedule(SCHEDULE_TIMEZONE)],
+    schedules=[cleanup_schedule(SCHEDULE_TIMEZONE), usage_reset_schedule(usage_reset)],
 )

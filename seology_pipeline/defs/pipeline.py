@@ -33,6 +33,6 @@ defs = dg.Definitions(
         dead_crawls,
     ],
     resources={"crawler": CrawlerResource(), "claude": ClaudeResource()},
-    # One process per run: the multiprocess executor costs seconds per step (DESIGN §8).
+    # One process per run: the multiprocess executor costs seconds per step.
     executor=dg.in_process_executor,
 )

@@ -1,14 +1,16 @@
 """Serves the bundled demo site on 127.0.0.1 from a background thread.
 
-The static files live in ``site/``; a small routing table adds what static files cannot do:
-redirects (a 301 → 302 chain and a single 301), a 410, a 500, a slow page and placeholder images.
-The production origin written in the files is rewritten to the served address, so canonicals,
-hreflang, the sitemap and robots.txt point at the running server.
+The site is rendered from its content file and templates into a temporary folder when the
+server starts (:mod:`seology_pipeline.demo.generate`); a small routing table adds what static
+files cannot do: redirects (a 301 → 302 chain and a single 301), a 410, a 500, a slow page and
+placeholder images. The production origin written in the files is rewritten to the served
+address, so canonicals, hreflang, the sitemap and robots.txt point at the running server.
 """
 
 from __future__ import annotations
 
 import struct
+import tempfile
 import threading
 import time
 import zlib
@@ -19,9 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from seology_pipeline.demo.pages import ORIGIN
+from seology_pipeline.demo.content import ORIGIN
+from seology_pipeline.demo.generate import write_site
 
-SITE_DIR = Path(__file__).resolve().parent / "site"
 SLOW_SECONDS = 1.0
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -74,7 +76,9 @@ PLACEHOLDER_PNG = _png()
 
 
 class DemoHandler(BaseHTTPRequestHandler):
-    """GET/HEAD for the demo site: routing table first, then files under ``site/``."""
+    """GET/HEAD for the demo site: routing table first, then the server's rendered files."""
+
+    server: DemoServer
 
     server_version = "CedarHollow/1.0"
 
@@ -102,7 +106,7 @@ class DemoHandler(BaseHTTPRequestHandler):
             return self._send(200, PLACEHOLDER_PNG, "image/png", body=send_body)
         target = self._file_for(path)
         if target is None:
-            not_found = self._rewrite((SITE_DIR / "404.html").read_bytes())
+            not_found = self._rewrite((self.server.site_dir / "404.html").read_bytes())
             return self._send(404, not_found, CONTENT_TYPES[".html"], body=send_body)
         if target.is_dir():  # like every static server: a folder needs its trailing slash
             return self._send(301, b"", location=f"{path}/", body=send_body)
@@ -110,9 +114,10 @@ class DemoHandler(BaseHTTPRequestHandler):
         self._send(200, data, CONTENT_TYPES[target.suffix], body=send_body)
 
     def _file_for(self, path: str) -> Path | None:
-        """The file (or folder, for a missing slash) ``path`` names, never outside ``site/``."""
-        candidate = (SITE_DIR / path.lstrip("/")).resolve()
-        if not candidate.is_relative_to(SITE_DIR):
+        """The file (or folder, for a missing slash) ``path`` names, never outside the site."""
+        site_dir = self.server.site_dir
+        candidate = (site_dir / path.lstrip("/")).resolve()
+        if not candidate.is_relative_to(site_dir):
             return None
         if candidate.is_dir():
             index = candidate / "index.html"
@@ -147,21 +152,33 @@ class DemoHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
 
+class DemoServer(ThreadingHTTPServer):
+    """The HTTP server, with the folder its site was rendered into."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], site_dir: Path) -> None:
+        super().__init__(address, DemoHandler)
+        self.site_dir = site_dir.resolve()
+
+
 @contextmanager
 def serve_demo_site(port: int = 0) -> Iterator[str]:
-    """Serve the demo site on ``127.0.0.1:port`` (0: any free port); yields the base URL,
-    e.g. ``http://127.0.0.1:8765/``, and stops the server on exit."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), DemoHandler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
-    thread.start()
-    try:
-        host, bound = server.server_address[:2]
-        yield f"http://{host}:{bound}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """Render the demo site and serve it on ``127.0.0.1:port`` (0: any free port); yields the
+    base URL, e.g. ``http://127.0.0.1:8765/``, and stops the server (and removes the files) on
+    exit."""
+    with tempfile.TemporaryDirectory(prefix="seology-demo-") as folder:
+        write_site(Path(folder))
+        server = DemoServer(("127.0.0.1", port), Path(folder))
+        thread = threading.Thread(target=server.serve_forever, name="demo-site", daemon=True)
+        thread.start()
+        try:
+            host, bound = server.server_address[:2]
+            yield f"http://{host}:{bound}/"
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
 
 
 if __name__ == "__main__":

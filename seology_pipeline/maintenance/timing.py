@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from seology_pipeline.settings import SettingsError
+from seology_pipeline.settings import load_settings
 
-TIMEZONE_SETTING = "SEOLOGY_SCHEDULE_TIMEZONE"
 MONTH_PATTERN = re.compile(r"(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])")
 
 
@@ -18,15 +16,7 @@ def schedule_timezone() -> str:
 
     Raises :class:`SettingsError` naming the setting when the zone is unknown.
     """
-    name = os.environ.get(TIMEZONE_SETTING, "").strip() or "UTC"
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(
-            f"{TIMEZONE_SETTING}={name!r} is not a known IANA timezone; "
-            "use e.g. UTC or Europe/Berlin"
-        ) from None
-    return name
+    return load_settings().schedule_timezone
 
 
 def parse_month(value: str) -> str:
@@ -42,3 +32,8 @@ def month_in(moment: datetime, timezone: str) -> str:
     if moment.tzinfo is None:
         raise ValueError("month_in needs a timezone-aware datetime")
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m")
+
+
+def month_has_ended(month: str, moment: datetime, timezone: str) -> bool:
+    """Whether the ``YYYY-MM`` ``month`` is over at the aware ``moment``, seen in ``timezone``."""
+    return parse_month(month) < month_in(moment, timezone)

@@ -18,7 +18,26 @@ from seology_pipeline.accounts import COUNTERS, ENTITLED_STATUSES, month_key
 from seology_pipeline.activity import record_audit
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Subscription, UsageRecord, utcnow
-from seology_pipeline.maintenance.timing import parse_month
+from seology_pipeline.maintenance.timing import month_has_ended, parse_month
+
+
+class OpenMonthError(ValueError):
+    """A reset of a month that has not ended, without the operator's ``force`` flag."""
+
+
+def check_month_resettable(month: str, now: datetime, timezone: str, *, force: bool) -> str:
+    """``month`` if its usage may be reset at ``now``: it has ended in ``timezone``, or ``force``.
+
+    A reset hands every user's quota back, so a month still running is refused with
+    :class:`OpenMonthError` unless an operator forces it.
+    """
+    month = parse_month(month)
+    if not (force or month_has_ended(month, now, timezone)):
+        raise OpenMonthError(
+            f"usage reset of {month} refused: the month has not ended ({timezone}); "
+            "an operator may force it"
+        )
+    return month
 
 
 def reset_usage(

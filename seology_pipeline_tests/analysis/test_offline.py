@@ -12,6 +12,7 @@ from seology_pipeline.analysis.inputs import load_site_issues
 from seology_pipeline.analysis.offline import OFFLINE_VERSION, rule_based_analysis
 from seology_pipeline.analysis.settings import AnalysisSettings
 from seology_pipeline.db.models import Conversation, Crawl, SiteConnection, UsageRecord
+from seology_pipeline.settings import load_settings
 from seology_pipeline_tests.analysis.conftest import (
     API_KEY,
     BASIC_ISSUES,
@@ -89,7 +90,7 @@ def test_offline_analysis_is_deterministic_stored_and_labelled(session: Session)
 
 def test_auto_mode_without_a_key_is_offline_and_with_a_key_calls_claude(session: Session) -> None:
     seeded = seed_site(session, BASIC_ISSUES)
-    keyless = AnalysisSettings.from_env({})
+    keyless = load_settings({}).analysis_settings()
     assert analyse_site(session, seeded.site_id, seeded.crawl_id, keyless, None, NOW).analyst == (
         "offline"
     )

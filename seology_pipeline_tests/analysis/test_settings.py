@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from seology_pipeline.analysis.settings import AnalysisMode, AnalysisSettings
-from seology_pipeline.settings import SettingsError
+from seology_pipeline.analysis.settings import AnalysisMode
+from seology_pipeline.settings import SettingsError, load_settings
 from seology_pipeline_tests.analysis.conftest import API_KEY
 
 
 def test_defaults_without_a_key_run_the_rule_based_analyst() -> None:
-    settings = AnalysisSettings.from_env({})
+    settings = load_settings({}).analysis_settings()
     assert settings.mode is AnalysisMode.AUTO
     assert settings.analyst == "offline"
     assert settings.model.startswith("claude-sonnet")
@@ -16,7 +16,7 @@ def test_defaults_without_a_key_run_the_rule_based_analyst() -> None:
 
 
 def test_from_env_reads_every_variable() -> None:
-    settings = AnalysisSettings.from_env(
+    settings = load_settings(
         {
             "SEOLOGY_ANALYSIS_MODE": "claude",
             "SEOLOGY_CLAUDE_MODEL": "claude-haiku-4-5",
@@ -31,7 +31,7 @@ def test_from_env_reads_every_variable() -> None:
             "SEOLOGY_CLAUDE_PRICES": '{"claude-haiku-4-5": {"input": 2, "output": 10, '
             '"cache_write": 2.5, "cache_read": 0.2}}',
         }
-    )
+    ).analysis_settings()
     assert settings.analyst == "claude"
     assert settings.model == "claude-haiku-4-5"
     assert settings.api_key is not None and settings.api_key.get_secret_value() == API_KEY
@@ -58,30 +58,34 @@ def test_from_env_reads_every_variable() -> None:
 )
 def test_bad_values_name_the_variable(variable: str, value: str) -> None:
     with pytest.raises(SettingsError, match=variable):
-        AnalysisSettings.from_env({variable: value, "ANTHROPIC_API_KEY": API_KEY})
+        load_settings({variable: value, "ANTHROPIC_API_KEY": API_KEY}).analysis_settings()
 
 
 def test_a_model_without_a_price_is_refused() -> None:
     with pytest.raises(SettingsError, match="SEOLOGY_CLAUDE_PRICES"):
-        AnalysisSettings.from_env({"SEOLOGY_CLAUDE_MODEL": "claude-unknown-9"})
+        load_settings({"SEOLOGY_CLAUDE_MODEL": "claude-unknown-9"}).analysis_settings()
 
 
 def test_claude_mode_requires_a_key() -> None:
     with pytest.raises(SettingsError, match="ANTHROPIC_API_KEY"):
-        AnalysisSettings.from_env({"SEOLOGY_ANALYSIS_MODE": "claude", "ANTHROPIC_API_KEY": " "})
+        load_settings(
+            {"SEOLOGY_ANALYSIS_MODE": "claude", "ANTHROPIC_API_KEY": " "}
+        ).analysis_settings()
 
 
 def test_offline_and_skip_never_call_claude_even_with_a_key() -> None:
     for mode, analyst in (("offline", "offline"), ("skip", "skip")):
         env = {"SEOLOGY_ANALYSIS_MODE": mode, "ANTHROPIC_API_KEY": API_KEY}
-        assert AnalysisSettings.from_env(env).analyst == analyst
+        assert load_settings(env).analysis_settings().analyst == analyst
 
 
 def test_the_key_never_shows_in_repr_dumps_or_errors() -> None:
-    settings = AnalysisSettings.from_env({"ANTHROPIC_API_KEY": API_KEY})
+    settings = load_settings({"ANTHROPIC_API_KEY": API_KEY}).analysis_settings()
     assert API_KEY not in repr(settings)
     assert API_KEY not in str(settings.model_dump())
     assert API_KEY not in settings.model_dump_json()
     with pytest.raises(SettingsError) as caught:
-        AnalysisSettings.from_env({"ANTHROPIC_API_KEY": API_KEY, "SEOLOGY_CLAUDE_TIMEOUT": "x"})
+        load_settings(
+            {"ANTHROPIC_API_KEY": API_KEY, "SEOLOGY_CLAUDE_TIMEOUT": "x"}
+        ).analysis_settings()
     assert API_KEY not in str(caught.value)

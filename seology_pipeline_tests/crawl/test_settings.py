@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from seology_pipeline.crawl.settings import CrawlSettings
-from seology_pipeline.settings import SettingsError
+import seology_pipeline.crawl.settings as crawl_settings_module
+from seology_pipeline.crawl.settings import CrawlEnv, CrawlSettings
+from seology_pipeline.settings import SettingsError, environment_variables, load_settings
 
 
 def test_defaults_are_safe() -> None:
@@ -56,7 +57,7 @@ def test_from_env_reads_every_kind_of_value() -> None:
         "SEOLOGY_CRAWL_EXCLUDE_PATTERNS": '["/a{1,2}", "/b"]',
         "SEOLOGY_CRAWL_STRIP_QUERY_PARAMS": "utm_*, ref",
     }
-    s = CrawlSettings.from_env(env, max_pages=7)
+    s = load_settings(env).crawl_settings(max_pages=7)
     assert s.render_mode == "never"
     assert s.browser_executable == "/opt/chrome"
     assert s.allow_private_networks is True
@@ -67,22 +68,23 @@ def test_from_env_reads_every_kind_of_value() -> None:
 
 
 def test_overrides_win_over_env() -> None:
-    env = {"SEOLOGY_CRAWL_ROOT_URL": "https://a.example/", "SEOLOGY_CRAWL_CONCURRENCY": "0"}
-    s = CrawlSettings.from_env(env, root_url="https://b.example/", concurrency=2)
+    env = {"SEOLOGY_CRAWL_ROOT_URL": "https://a.example/", "SEOLOGY_CRAWL_CONCURRENCY": "5"}
+    s = load_settings(env).crawl_settings(root_url="https://b.example/", concurrency=2)
     assert (s.root_url, s.concurrency) == ("https://b.example/", 2)
 
 
 def test_env_errors_name_the_variable() -> None:
     env = {"SEOLOGY_CRAWL_ROOT_URL": "https://example.com/", "SEOLOGY_CRAWL_MAX_PAGES": "0"}
     with pytest.raises(SettingsError, match="SEOLOGY_CRAWL_MAX_PAGES"):
-        CrawlSettings.from_env(env)
+        load_settings(env)
     with pytest.raises(SettingsError, match="SEOLOGY_CRAWL_OBEY_ROBOTS"):
-        CrawlSettings.from_env({**env, "SEOLOGY_CRAWL_OBEY_ROBOTS": "maybe"})
+        load_settings({**env, "SEOLOGY_CRAWL_MAX_PAGES": "3", "SEOLOGY_CRAWL_OBEY_ROBOTS": "maybe"})
+    with pytest.raises(SettingsError, match="concurrency"):
+        load_settings(env | {"SEOLOGY_CRAWL_MAX_PAGES": "3"}).crawl_settings(concurrency=0)
 
 
-def test_every_field_is_documented_in_the_module_table() -> None:
-    import seology_pipeline.crawl.settings as module
-
-    for name in CrawlSettings.model_fields:
-        var = module.ENV_ALIASES.get(name, module.ENV_PREFIX + name.upper())
-        assert f"``{var}``" in (module.__doc__ or ""), var
+def test_every_variable_is_documented_in_the_module_table() -> None:
+    crawl_variables = [v for v in environment_variables() if v.startswith("SEOLOGY_CRAWL_")]
+    assert len(crawl_variables) == len(CrawlEnv.model_fields)
+    for var in crawl_variables:
+        assert f"``{var}``" in (crawl_settings_module.__doc__ or ""), var

@@ -1,8 +1,9 @@
-"""The bundled demo site: committed files, the planted SEO problems, and the demo server."""
+"""The bundled demo site: content and templates, the planted SEO problems, and the demo server."""
 
 from __future__ import annotations
 
 import time
+import tomllib
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -12,9 +13,11 @@ from protego import Protego
 
 from seology_pipeline.crawl.extract import json_ld_blocks, needs_javascript, parse_html
 from seology_pipeline.crawl.text import words
-from seology_pipeline.demo.generate import SITE_DIR, file_for, render_site
-from seology_pipeline.demo.pages import ORIGIN, PAGES
+from seology_pipeline.demo.content import ORIGIN, PAGES
+from seology_pipeline.demo.generate import file_for, render_site, write_site
 from seology_pipeline.demo.server import SLOW_SECONDS, serve_demo_site
+
+DEMO_PACKAGE = Path(__file__).parents[2] / "seology_pipeline" / "demo"
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -31,24 +34,35 @@ def client(demo_url: str) -> httpx.Client:
         yield c
 
 
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo-site")
+    write_site(folder)
+    return folder
+
+
+SITE = render_site()
+
+
 def parsed(path: str) -> dict:
-    return parse_html((SITE_DIR / file_for(path)).read_text())
+    return parse_html(SITE[file_for(path)])
 
 
-def test_committed_files_match_the_generator() -> None:
-    expected = render_site()
-    on_disk = {
-        str(p.relative_to(SITE_DIR)): p.read_text() for p in SITE_DIR.rglob("*") if p.is_file()
+def test_the_site_is_data_rendered_at_demo_time(site_dir: Path) -> None:
+    written = {
+        str(p.relative_to(site_dir)): p.read_text() for p in site_dir.rglob("*") if p.is_file()
     }
-    assert sorted(on_disk) == sorted(expected), "run python -m seology_pipeline.demo.generate"
-    stale = [name for name, text in expected.items() if on_disk[name] != text]
-    assert stale == [], f"stale demo files {stale}: run python -m seology_pipeline.demo.generate"
+    assert written == SITE
+    assert len(SITE) == len(PAGES) + 2  # the pages, robots.txt and sitemap.xml
+    assert not list(DEMO_PACKAGE.rglob("*.html")) and not (DEMO_PACKAGE / "site").exists()
+    assert (DEMO_PACKAGE / "content.yaml").is_file()
+    assert (DEMO_PACKAGE / "templates" / "page.html.j2").is_file()
 
 
 def test_about_fifty_realistic_pages() -> None:
-    html_files = list(SITE_DIR.rglob("*.html"))
+    html_files = [text for name, text in SITE.items() if name.endswith(".html")]
     assert 50 <= len(html_files) <= 60
-    sizes = sorted(p.stat().st_size for p in html_files)
+    sizes = sorted(len(text.encode()) for text in html_files)
     assert sizes[len(sizes) // 2] > 4000  # median page: a few KB of real text
     assert all(size < 20_000 for size in sizes)
     long_pages = [p for p in PAGES if len(words(parsed(p.path)["text"])) >= 200]
@@ -96,7 +110,7 @@ def test_planted_content_and_indexability_problems() -> None:
 def test_orphan_page_is_only_in_the_sitemap() -> None:
     linked = {link[0] for p in PAGES for link in parsed(p.path)["links"] if link[0]}
     assert "/events/summer-fair-2023/" not in linked
-    sitemap = (SITE_DIR / "sitemap.xml").read_text()
+    sitemap = SITE["sitemap.xml"]
     assert f"{ORIGIN}/events/summer-fair-2023/" in sitemap
 
 
@@ -171,10 +185,9 @@ def test_json_ld_on_valid_pages_parses() -> None:
             assert json_ld_blocks(parsed(page.path)["json_ld"])[0].error is None
 
 
-def test_site_files_ship_as_package_data() -> None:
-    import tomllib
-
+def test_content_and_templates_ship_as_package_data() -> None:
     pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["package-data"]["*"]
-    suffixes = {p.suffix for p in SITE_DIR.rglob("*") if p.is_file()}
+    suffixes = {p.suffix for p in DEMO_PACKAGE.rglob("*") if p.is_file() and p.suffix != ".py"}
+    assert suffixes == {".yaml", ".j2"}
     assert suffixes <= {pattern.removeprefix("*") for pattern in patterns}

@@ -20,6 +20,7 @@ from seology_pipeline.db.models import (
 from seology_pipeline.definitions import defs as location_defs
 from seology_pipeline.defs import maintenance
 from seology_pipeline.defs.maintenance import (
+    build_usage_reset,
     cleanup,
     cleanup_schedule,
     usage_reset,
@@ -47,6 +48,10 @@ def test_location_has_both_jobs_and_schedules_on_by_default() -> None:
         assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     for job in (cleanup, usage_reset):
         assert job.executor_def.name == "in_process"
+    months = usage_reset.partitions_def
+    assert isinstance(months, dg.MonthlyPartitionsDefinition) and months.timezone == "UTC"
+    keys = months.get_partition_keys()
+    assert keys[0] == "2024-01" and keys[-1] == datetime.now(UTC).strftime("%Y-%m")
 
 
 def test_cleanup_job_deletes_old_data_and_runs_and_reports(
@@ -153,12 +158,55 @@ def test_usage_reset_job_with_month_config(engine: Engine, instance: dg.DagsterI
         ]
 
 
-def test_usage_reset_job_defaults_to_this_month(
+def test_usage_reset_job_runs_a_past_month_partition_again_with_the_same_rows(
     engine: Engine, instance: dg.DagsterInstance
 ) -> None:
     subscribe(engine)
-    result = usage_reset.execute_in_process(instance=instance, resources=resources(engine))
-    assert result.output_for_node("reset_usage")["month"] == datetime.now(UTC).strftime("%Y-%m")
+    for _ in range(2):
+        result = usage_reset.execute_in_process(
+            instance=instance, resources=resources(engine), partition_key="2026-02"
+        )
+        assert result.output_for_node("reset_usage") == {"month": "2026-02", "usersReset": 1}
+    with session_scope(engine) as session:
+        assert session.execute(select(UsageRecord.user_id, UsageRecord.month)).all() == [
+            ("a", "2026-02")
+        ]
+
+
+def test_usage_reset_of_the_current_month_is_refused_unless_forced(
+    engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    subscribe(engine)
+    this_month = datetime.now(UTC).strftime("%Y-%m")
+    with pytest.raises(dg.Failure, match=f"usage reset of {this_month} refused: .*`force: true`"):
+        usage_reset.execute_in_process(
+            instance=instance, resources=resources(engine), partition_key=this_month
+        )
+    with session_scope(engine) as session:
+        assert session.scalars(select(UsageRecord)).all() == []
+    with pytest.raises(dg.Failure, match="needs a month"):
+        usage_reset.execute_in_process(instance=instance, resources=resources(engine))
+    forced = usage_reset.execute_in_process(
+        instance=instance,
+        resources=resources(engine),
+        partition_key=this_month,
+        run_config={"ops": {"reset_usage": {"config": {"force": True}}}},
+    )
+    assert forced.output_for_node("reset_usage") == {"month": this_month, "usersReset": 1}
+
+
+def test_the_scheduled_run_resets_the_month_it_starts(
+    engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    subscribe(engine)
+    this_month = datetime.now(UTC).strftime("%Y-%m")
+    result = usage_reset.execute_in_process(
+        instance=instance,
+        resources=resources(engine),
+        partition_key=this_month,
+        tags={"dagster/schedule_name": "usage_reset_monthly"},
+    )
+    assert result.output_for_node("reset_usage") == {"month": this_month, "usersReset": 1}
 
 
 @pytest.mark.parametrize("month", ["2026-13", "2026-7", "July", "2026-07-01"])
@@ -200,32 +248,30 @@ def evaluate(
 def test_usage_reset_schedule_resets_the_ticks_month(
     instance: dg.DagsterInstance, timezone: str, tick: datetime, month: str
 ) -> None:
-    schedule = usage_reset_schedule(timezone)
+    schedule = usage_reset_schedule(build_usage_reset(timezone))
     assert schedule.execution_timezone == timezone
     [request] = evaluate(schedule, instance, tick).run_requests
-    assert request.run_config["ops"]["reset_usage"]["config"]["month"] == month
-    assert request.tags["seology/month"] == month
-    assert request.run_key == tick.isoformat()
+    assert request.partition_key == request.run_key == month
+    assert request.tags["dagster/schedule_name"] == "usage_reset_monthly"
 
 
 @pytest.mark.parametrize("status", [Status.QUEUED, Status.STARTING, Status.STARTED])
-def test_schedules_skip_while_their_job_is_queued_or_running(
+def test_cleanup_schedule_skips_while_a_cleanup_is_queued_or_running(
     instance: dg.DagsterInstance, status: dg.DagsterRunStatus
 ) -> None:
     tick = datetime(2026, 5, 1, tzinfo=UTC)
-    busy = add_run(instance, status, tick - timedelta(hours=1), job_name="usage_reset")
-    monthly, daily = usage_reset_schedule("UTC"), cleanup_schedule("UTC")
+    busy = add_run(instance, status, tick - timedelta(hours=1), job_name="cleanup")
+    daily = cleanup_schedule("UTC")
 
-    skipped = evaluate(monthly, instance, tick)
+    skipped = evaluate(daily, instance, tick)
     assert skipped.run_requests == [] and "still queued or in progress" in skipped.skip_message
-    assert len(evaluate(daily, instance, tick).run_requests) == 1  # another job's run
 
     instance.run_storage.handle_run_event(
         busy,
-        dg.DagsterEvent(event_type_value="PIPELINE_SUCCESS", job_name="usage_reset"),
+        dg.DagsterEvent(event_type_value="PIPELINE_SUCCESS", job_name="cleanup"),
         update_timestamp=tick,
     )
-    assert len(evaluate(monthly, instance, tick).run_requests) == 1
+    assert len(evaluate(daily, instance, tick).run_requests) == 1
 
 
 def test_cleanup_schedule_requests_a_run_per_tick(instance: dg.DagsterInstance) -> None:

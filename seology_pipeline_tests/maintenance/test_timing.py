@@ -3,7 +3,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from seology_pipeline.maintenance.timing import month_in, parse_month, schedule_timezone
+from seology_pipeline.maintenance.timing import (
+    month_has_ended,
+    month_in,
+    parse_month,
+    schedule_timezone,
+)
 from seology_pipeline.settings import SettingsError
 
 
@@ -50,3 +55,11 @@ def test_month_in_uses_the_given_timezone() -> None:
     )
     with pytest.raises(ValueError, match="timezone-aware"):
         month_in(datetime(2026, 1, 1), "UTC")
+
+
+def test_a_month_has_ended_only_after_its_last_moment_in_the_zone() -> None:
+    moment = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)  # already April in Berlin
+    assert month_has_ended("2026-02", moment, "UTC")
+    assert not month_has_ended("2026-03", moment, "UTC")
+    assert month_has_ended("2026-03", moment, "Europe/Berlin")
+    assert not month_has_ended("2026-04", moment, "Europe/Berlin")

@@ -69,6 +69,7 @@ def client(app_engine: Engine) -> Iterator[QueueClient]:
         (lambda c: c.enqueue_usage_reset("2999-01"), "only once the month is over"),
         (lambda c: c.enqueue_usage_reset("2026-03", force="yes"), "force must be true or false"),
         (lambda c: c.enqueue("SEND_MAIL", {}), "type must be one of"),
+        (lambda c: c.enqueue("RESET_USAGE", {}), "month is required"),
     ],
 )
 def test_bad_input_writes_no_row(client: QueueClient, call, message: str) -> None:
@@ -96,6 +97,7 @@ def test_each_job_type_is_a_pending_row(client: QueueClient) -> None:
     assert [s["priority"] for s in statuses] == [10, 0, -7, -5]
     assert statuses[0]["payload"] == {"siteId": "s1", "userId": "owner", "maxPages": 50_000}
     assert statuses[0]["site_id"] == "s1" and statuses[2]["payload"] == {"daysOld": 30}
+    assert statuses[3]["payload"] == {"month": "2026-03", "force": False}
     assert statuses[0]["created_at"].endswith("Z") and statuses[0]["result"] is None
 
 

@@ -1,0 +1,47 @@
+"""The layering of docs/architecture.md, checked by scanning every module's imports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from seology_pipeline.settings import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "seology_pipeline"
+# The Dagster layer and the entry points that talk to Dagster.
+DAGSTER_LAYER = ("defs/", "cli/", "definitions.py", "queue.py")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, anywhere in the file (also inside functions)."""
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+    return modules
+
+
+def is_dagster(module: str) -> bool:
+    top = module.split(".")[0]
+    return top == "dagster" or top.startswith("dagster_")
+
+
+def test_imported_modules_sees_nested_imports(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text("def f():\n    from dagster_graphql import x\n    import dagster as dg\n")
+    assert {m for m in imported_modules(source) if is_dagster(m)} == {"dagster_graphql", "dagster"}
+
+
+def test_no_dagster_import_outside_the_dagster_layer_and_the_cli() -> None:
+    offenders = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative.startswith(DAGSTER_LAYER):
+            continue
+        dagster_imports = sorted(m for m in imported_modules(path) if is_dagster(m))
+        if dagster_imports:
+            offenders[relative] = dagster_imports
+    assert offenders == {}, f"Dagster imported outside the Dagster layer: {offenders}"
+    assert len(list(PACKAGE.rglob("*.py"))) > 50  # the scan saw the package
