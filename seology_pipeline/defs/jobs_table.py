@@ -64,7 +64,7 @@ def _follow_launched(instance: dg.DagsterInstance, session: Session) -> None:
 
 @dg.sensor(
     jobs=[crawl_site_job, analyse_site_job, cleanup, usage_reset],
-    minimum_interval_seconds=5,
+    minimum_interval_seconds=1,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Launches PENDING rows of the jobs table by priority then age; a bad payload "
     "fails its row with the reason.",
@@ -73,12 +73,16 @@ def pending_jobs(
     context: dg.SensorEvaluationContext, database: DatabaseResource
 ) -> dg.SensorResult | dg.SkipReason:
     requests: list[dg.RunRequest] = []
+    sites: set[str] = set()
     failed = 0
     with database.session() as session:
         _follow_launched(context.instance, session)
         for job in jobs.claim_pending(session, jobs_per_tick()):
             try:
-                requests.append(run_request(job, jobs.validate_row(session, job)))
+                launch = jobs.validate_row(session, job)
+                requests.append(run_request(job, launch))
+                if launch.site_id:
+                    sites.add(launch.site_id)
             except jobs.PayloadError as exc:
                 jobs.fail(session, job, str(exc))
                 failed += 1
@@ -87,7 +91,7 @@ def pending_jobs(
             f"no pending jobs ({failed} rejected)" if failed else "no pending jobs"
         )
     registered = set(context.instance.get_dynamic_partitions(SITES_PARTITIONS))
-    new_sites = sorted({r.partition_key for r in requests if r.partition_key} - registered)
+    new_sites = sorted(sites - registered)
     return dg.SensorResult(
         run_requests=requests,
         dynamic_partitions_requests=[sites_partitions.build_add_request(new_sites)]

@@ -77,7 +77,7 @@ def test_valid_payloads_become_launches(app_engine: Engine) -> None:
     assert crawl.config == {"user_id": "user-1", "max_pages": 20}
     assert (analysis.job_name, analysis.site_id, analysis.op) == ("analyse_site", "site-1", None)
     assert cleanup.config == {"days_old": 30, "dry_run": True} and cleanup.op == "clean_up"
-    assert reset.config == {"month": "2026-03"} and reset.month == "2026-03"
+    assert reset.config == {"force": False} and reset.month == "2026-03"  # the partition
 
 
 def test_claims_go_by_priority_then_age_and_never_twice(app_engine: Engine) -> None:
