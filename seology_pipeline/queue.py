@@ -34,11 +34,11 @@ from seology_pipeline.names import (
     MANUAL_PRIORITIES,
     MAX_PAGES,
     PARTITION_TAG,
-    PRIORITY_TAG,
     SITES_PARTITIONS,
     TRIGGER_TAG,
     USAGE_RESET_JOB,
     USER_TAG,
+    priority_tags,
 )
 from seology_pipeline.settings import SettingsError
 
@@ -488,7 +488,7 @@ class QueueClient:
 
     @staticmethod
     def _tags(priority: int) -> dict[str, str]:
-        return {PRIORITY_TAG: str(priority), TRIGGER_TAG: "manual"}
+        return {**priority_tags(priority), TRIGGER_TAG: "manual"}
 
     def _submit_site_job(
         self,

@@ -26,7 +26,7 @@ from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import crawl_max_runtime_seconds
-from seology_pipeline.names import MAX_PAGES
+from seology_pipeline.names import DEFAULT_PRIORITY, MAX_PAGES, priority_tags
 from seology_pipeline.runs.audit_run import audit_current_crawl
 from seology_pipeline.runs.crawl_run import (
     CrawlRefusedError,
@@ -286,11 +286,12 @@ crawl_site_job = dg.define_asset_job(
     selection=[crawled_pages, seo_issues],
     partitions_def=sites_partitions,
     description="Crawl one site and audit it (the old `crawl` job).",
-    tags={"dagster/max_runtime": crawl_max_runtime_seconds()},
+    tags={**priority_tags(DEFAULT_PRIORITY), "dagster/max_runtime": crawl_max_runtime_seconds()},
 )
 analyse_site_job = dg.define_asset_job(
     "analyse_site",
     selection=[site_analysis],
     partitions_def=sites_partitions,
     description="Analyse one site's issues (the old `analysis` job).",
+    tags=priority_tags(DEFAULT_PRIORITY),
 )

@@ -11,7 +11,12 @@ from typing import Any
 
 import dagster as dg
 
-from seology_pipeline.names import MANUAL_PRIORITIES, PRIORITY_TAG, SITES_PARTITIONS, TRIGGER_TAG
+from seology_pipeline.names import (
+    MANUAL_PRIORITIES,
+    SITES_PARTITIONS,
+    TRIGGER_TAG,
+    priority_tags,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +51,7 @@ def run_site_job(
         instance=instance,
         partition_key=site_id,
         run_config=run_config or {},
-        tags={PRIORITY_TAG: str(MANUAL_PRIORITIES["normal"]), TRIGGER_TAG: trigger},
+        tags={**priority_tags(MANUAL_PRIORITIES["normal"]), TRIGGER_TAG: trigger},
         raise_on_error=False,
     )
     metadata = {

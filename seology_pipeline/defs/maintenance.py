@@ -25,6 +25,7 @@ from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.maintenance.cleanup import CleanupPolicy, clean_up
 from seology_pipeline.maintenance.timing import month_in, parse_month, schedule_timezone
 from seology_pipeline.maintenance.usage import reset_usage
+from seology_pipeline.names import DEFAULT_PRIORITY, priority_tags
 
 COMPLETED_STATUSES = (
     dg.DagsterRunStatus.SUCCESS,
@@ -180,13 +181,13 @@ def reset_usage_op(
     return dg.Output(result, metadata=result)
 
 
-@dg.job(executor_def=dg.in_process_executor)
+@dg.job(executor_def=dg.in_process_executor, tags=priority_tags(DEFAULT_PRIORITY))
 def cleanup() -> None:
     """Daily upkeep of the app database and of Dagster's own run history."""
     clean_up_op()
 
 
-@dg.job(executor_def=dg.in_process_executor)
+@dg.job(executor_def=dg.in_process_executor, tags=priority_tags(DEFAULT_PRIORITY))
 def usage_reset() -> None:
     """Monthly reset of usage counters for subscribed users."""
     reset_usage_op()
