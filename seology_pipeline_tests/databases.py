@@ -73,3 +73,15 @@ def app_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engin
     else:
         with temporary_pg_database() as url, migrated_engine(url) as engine:
             yield engine
+
+
+def dagster_pg_env(url: str) -> dict[str, str]:
+    """The ``DAGSTER_PG_*`` variables of the production ``dagster.yaml`` for database ``url``."""
+    parts = make_url(url)
+    return {
+        "DAGSTER_PG_HOST": parts.host or "127.0.0.1",
+        "DAGSTER_PG_PORT": str(parts.port or 5432),
+        "DAGSTER_PG_USER": parts.username or "",
+        "DAGSTER_PG_PASSWORD": parts.password or "",
+        "DAGSTER_PG_DB": parts.database or "",
+    }
