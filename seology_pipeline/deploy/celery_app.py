@@ -14,6 +14,8 @@ from dagster_celery.tasks import create_execute_job_task, create_resume_job_task
 from seology_pipeline.deploy.celery_instance import CELERY_CONFIG, QUEUE
 from seology_pipeline.deploy.settings import CelerySettings
 
+CODE_MODULE = "seology_pipeline.definitions"
+
 
 def worker_app(settings: CelerySettings) -> Celery:
     """The Celery app of a worker, with the tasks the Celery run launcher sends."""
@@ -21,7 +23,8 @@ def worker_app(settings: CelerySettings) -> Celery:
         {
             "broker": settings.broker_url,
             "backend": settings.backend_url,
-            "include": [],
+            # Imported once by the worker before it forks its pool: runs start warm.
+            "include": [CODE_MODULE],
             "config_source": DEFAULT_CONFIG | CELERY_CONFIG,
             "task_default_queue": QUEUE,
         }

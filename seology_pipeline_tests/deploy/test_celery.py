@@ -4,12 +4,13 @@ the Redis result backend, ``seology worker`` processes, sites served on 127.0.0.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ from seology_pipeline_tests.databases import (
     sqlite_url,
     temporary_pg_database,
 )
-from seology_pipeline_tests.deploy.celery_workers import celery_worker, rabbitmq_vhost
+from seology_pipeline_tests.deploy.celery_workers import Worker, celery_worker, rabbitmq_vhost
 from seology_pipeline_tests.factories import BOOKSHOP, add_customer
 from seology_pipeline_tests.sites import Response, page, serve_site
 
@@ -62,6 +63,22 @@ class Deployment:
     engine: Engine
     env: dict[str, str]
     log_dir: Path
+    workers: dict[str, tuple[Worker, contextlib.ExitStack]] = field(default_factory=dict)
+
+    def worker(self, name: str) -> Worker:
+        """The running worker ``name`` (concurrency 1), started if needed."""
+        if name not in self.workers:
+            stack = contextlib.ExitStack()
+            self.workers[name] = (
+                stack.enter_context(celery_worker(name, self.env, self.log_dir)),
+                stack,
+            )
+        return self.workers[name][0]
+
+    def stop_workers(self) -> None:
+        while self.workers:
+            _, stack = self.workers.pop(next(iter(self.workers)))
+            stack.close()
 
     @property
     def celery(self) -> Celery:
@@ -130,7 +147,11 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         with dg.DagsterInstance.from_config(str(home)) as instance:
             apply_pool_limits(instance)
             with dagster_stack(env, log_dir) as stack:
-                yield Deployment(stack, instance, engine, env, log_dir)
+                deployed = Deployment(stack, instance, engine, env, log_dir)
+                try:
+                    yield deployed
+                finally:
+                    deployed.stop_workers()
 
 
 def _stored(engine: Engine, site_id: str) -> tuple[int, set[tuple], set[tuple]]:
@@ -180,6 +201,7 @@ def test_the_priority_tag_is_dagster_celerys() -> None:
 def test_priorities_reach_the_broker_higher_first(deployment: Deployment) -> None:
     """Runs sent to the broker at -4, then 0, then 4 with no worker up; one worker with
     concurrency 1 starts them in the order 4, 0, -4."""
+    deployment.stop_workers()
     client = deployment.graphql()
     run_ids: dict[int, str] = {}
     for priority in (-4, 0, 4):
@@ -197,10 +219,8 @@ def test_priorities_reach_the_broker_higher_first(deployment: Deployment) -> Non
             ),
         )
         run_ids[priority] = run_id
-    with celery_worker("prio", deployment.env, deployment.log_dir):
-        runs = deployment.wait_for(
-            "the three runs", lambda: deployment.finished([*run_ids.values()])
-        )
+    deployment.worker("alpha")
+    runs = deployment.wait_for("the three runs", lambda: deployment.finished([*run_ids.values()]))
     assert {r.status for r in runs} == {dg.DagsterRunStatus.SUCCESS}
     records = deployment.instance.get_run_records(dg.RunsFilter(run_ids=[*run_ids.values()]))
     started = {record.dagster_run.run_id: record.start_time for record in records}
@@ -212,11 +232,8 @@ def test_four_site_crawls_spread_over_two_workers(deployment: Deployment, tmp_pa
     """Four new sites: the sensor requests their crawls, the daemon sends them to the broker,
     two workers run them; the results equal an in-process crawl's."""
     site_ids = [f"spread-{n}" for n in range(4)]
-    with (
-        serve_site(BOOKSHOP) as site,
-        celery_worker("alpha", deployment.env, deployment.log_dir) as alpha,
-        celery_worker("beta", deployment.env, deployment.log_dir) as beta,
-    ):
+    alpha, beta = deployment.worker("alpha"), deployment.worker("beta")
+    with serve_site(BOOKSHOP) as site:
         for site_id in site_ids:
             add_customer(deployment.engine, f"{site.url}/", user_id=f"u-{site_id}", site_id=site_id)
 
@@ -262,10 +279,8 @@ def test_a_killed_worker_fails_the_run_and_keeps_the_previous_crawl(
     hang = Response(hang.status, hang.headers, hang.body, delay_s=30)
     routes = {**BOOKSHOP, "/shop": lambda request: hang if slow.is_set() else BOOKSHOP["/shop"]}
     site_id = "killed"
-    with (
-        serve_site(routes) as site,
-        celery_worker("gamma", deployment.env, deployment.log_dir) as gamma,
-    ):
+    pools = deployment.worker("alpha").pool_pids() | deployment.worker("beta").pool_pids()
+    with serve_site(routes) as site:
         add_customer(deployment.engine, f"{site.url}/", user_id="u-killed", site_id=site_id)
         deployment.wait_for(
             "the first crawl",
@@ -290,7 +305,7 @@ def test_a_killed_worker_fails_the_run_and_keeps_the_previous_crawl(
         task = deployment.celery.AsyncResult(run.tags[DAGSTER_CELERY_TASK_ID_TAG])
         assert task.state == "STARTED"
         pid = task.info["pid"]
-        assert pid in gamma.pool_pids()
+        assert pid in pools
         os.kill(pid, signal.SIGKILL)
         slow.clear()
 
