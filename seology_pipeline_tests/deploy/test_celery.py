@@ -4,22 +4,15 @@ the Redis result backend, ``seology worker`` processes, sites served on 127.0.0.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 import pytest
-import yaml
-from celery import Celery
 from dagster_celery.tags import DAGSTER_CELERY_RUN_PRIORITY_TAG, DAGSTER_CELERY_TASK_ID_TAG
-from dagster_graphql import DagsterGraphQLClient
 from sqlalchemy import Engine, select
 
 from seology_pipeline.db.engine import session_scope
@@ -27,9 +20,6 @@ from seology_pipeline.db.models import Crawl, Page, SeoIssue
 from seology_pipeline.defs.assets import crawled_pages, seo_issues
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
-from seology_pipeline.deploy.celery_instance import write_celery_instance
-from seology_pipeline.deploy.settings import BACKEND_SETTING, BROKER_SETTING
-from seology_pipeline.instance import apply_pool_limits
 from seology_pipeline.names import (
     CELERY_PRIORITY_TAG,
     CLEANUP_JOB,
@@ -40,118 +30,16 @@ from seology_pipeline.names import (
     priority_tags,
 )
 from seology_pipeline.queue import REPOSITORY_NAME
-from seology_pipeline_tests.dagster_processes import DagsterStack, dagster_stack
-from seology_pipeline_tests.databases import (
-    dagster_pg_env,
-    migrated_engine,
-    sqlite_url,
-    temporary_pg_database,
-)
-from seology_pipeline_tests.deploy.celery_workers import Worker, celery_worker, rabbitmq_vhost
+from seology_pipeline_tests.databases import migrated_engine, sqlite_url
+from seology_pipeline_tests.deploy.celery_deployment import DONE, Deployment, celery_deployment
 from seology_pipeline_tests.factories import BOOKSHOP, add_customer
 from seology_pipeline_tests.sites import Response, page, serve_site
-
-TIMEOUT_S = 120
-BACKEND_URL = "redis://127.0.0.1:6379/0"
-DONE = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
-
-
-@dataclass
-class Deployment:
-    stack: DagsterStack
-    instance: dg.DagsterInstance
-    engine: Engine
-    env: dict[str, str]
-    log_dir: Path
-    workers: dict[str, tuple[Worker, contextlib.ExitStack]] = field(default_factory=dict)
-
-    def worker(self, name: str) -> Worker:
-        """The running worker ``name`` (concurrency 1), started if needed."""
-        if name not in self.workers:
-            stack = contextlib.ExitStack()
-            self.workers[name] = (
-                stack.enter_context(celery_worker(name, self.env, self.log_dir)),
-                stack,
-            )
-        return self.workers[name][0]
-
-    def stop_workers(self) -> None:
-        while self.workers:
-            _, stack = self.workers.pop(next(iter(self.workers)))
-            stack.close()
-
-    @property
-    def celery(self) -> Celery:
-        return self.instance.run_launcher.celery
-
-    def graphql(self) -> DagsterGraphQLClient:
-        host, port = self.stack.url.removeprefix("http://").split(":")
-        return DagsterGraphQLClient(host, port_number=int(port))
-
-    def wait_for(self, what: str, check: Callable[[], Any]) -> Any:
-        deadline = time.monotonic() + TIMEOUT_S
-        while time.monotonic() < deadline:
-            value = check()
-            if value:
-                return value
-            time.sleep(0.5)
-        worker_logs = "\n".join(
-            f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"
-            for path in self.log_dir.glob("worker-*.log")
-        )
-        raise AssertionError(f"timed out waiting for {what}\n{self.stack.logs()}\n{worker_logs}")
-
-    def site_runs(self, site_id: str) -> list[dg.DagsterRun]:
-        """The crawl runs of ``site_id``, oldest first."""
-        runs = self.instance.get_runs(
-            dg.RunsFilter(job_name=CRAWL_JOB, tags={PARTITION_TAG: site_id})
-        )
-        return list(reversed(runs))
-
-    def finished(self, run_ids: list[str]) -> list[dg.DagsterRun] | None:
-        runs = self.instance.get_runs(dg.RunsFilter(run_ids=run_ids))
-        return runs if len(runs) == len(run_ids) and all(r.status in DONE for r in runs) else None
 
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    tmp = tmp_path_factory.mktemp("celery")
-    home = tmp / "dagster_home"
-    with (
-        temporary_pg_database("dagster_celery") as dagster_db,
-        temporary_pg_database("app_celery") as app_db,
-        migrated_engine(app_db) as engine,
-        rabbitmq_vhost() as broker_url,
-        pytest.MonkeyPatch.context() as patch,
-    ):
-        settings = {
-            **dagster_pg_env(dagster_db),
-            BROKER_SETTING: broker_url,
-            BACKEND_SETTING: BACKEND_URL,
-            "DAGSTER_HOME": str(home),
-        }
-        for name, value in settings.items():
-            patch.setenv(name, value)
-        config_file = write_celery_instance(home)
-        # Test only: look at run workers every 2 s (30 s in production) to see a lost one soon.
-        config = yaml.safe_load(config_file.read_text())
-        config["run_monitoring"]["poll_interval_seconds"] = 2
-        config_file.write_text(yaml.safe_dump(config))
-        env = {
-            **os.environ,
-            "SEOLOGY_DATABASE_URL": app_db,
-            "SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST": "127.0.0.1",
-            "SEOLOGY_ANALYSIS_MODE": "offline",
-        }
-        log_dir = tmp / "logs"
-        with dg.DagsterInstance.from_config(str(home)) as instance:
-            apply_pool_limits(instance)
-            with dagster_stack(env, log_dir) as stack:
-                deployed = Deployment(stack, instance, engine, env, log_dir)
-                try:
-                    yield deployed
-                finally:
-                    deployed.stop_workers()
+    with celery_deployment(tmp_path_factory.mktemp("celery")) as deployed:
+        yield deployed
 
 
 def _stored(engine: Engine, site_id: str) -> tuple[int, set[tuple], set[tuple]]:
