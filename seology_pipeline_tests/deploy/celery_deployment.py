@@ -152,8 +152,8 @@ class Deployment:
         host, port = self.stack.url.removeprefix("http://").split(":")
         return DagsterGraphQLClient(host, port_number=int(port))
 
-    def wait_for(self, what: str, check: Callable[[], Any]) -> Any:
-        deadline = time.monotonic() + TIMEOUT_S
+    def wait_for(self, what: str, check: Callable[[], Any], timeout_s: float = TIMEOUT_S) -> Any:
+        deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             value = check()
             if value:
