@@ -41,7 +41,7 @@ from seology_pipeline_tests.databases import (
 )
 
 BIN = Path(sys.executable).parent
-READY_TIMEOUT = 60
+READY_TIMEOUT = 120
 TIMEOUT_S = 120
 BACKEND_URL = "redis://127.0.0.1:6379/0"
 DONE = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
@@ -122,6 +122,9 @@ def celery_worker(
 
 @dataclass
 class Deployment:
+    """A running deployment: its webserver and daemon, the Dagster instance, the app database,
+    the environment of its processes, and the workers started so far (by name)."""
+
     stack: DagsterStack
     instance: dg.DagsterInstance
     engine: Engine
