@@ -4,9 +4,11 @@ the Redis result backend, ``seology worker`` processes, sites served on 127.0.0.
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -213,3 +215,8 @@ def test_a_killed_worker_fails_the_run_and_keeps_the_previous_crawl(
     assert retry.status == dg.DagsterRunStatus.SUCCESS
     current_id, pages, issues = _stored(deployment.engine, site_id)
     assert current_id != previous[0] and (pages, issues) == previous[1:]
+    # One run per site at a time held across workers: the site's runs never overlapped.
+    records = deployment.instance.get_run_records(dg.RunsFilter(tags={PARTITION_TAG: site_id}))
+    spans = sorted((r.start_time, r.end_time or time.time()) for r in records if r.start_time)
+    assert len(spans) >= 3
+    assert all(start >= end for (_, end), (start, _) in itertools.pairwise(spans))
