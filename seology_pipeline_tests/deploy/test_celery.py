@@ -45,7 +45,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
 
 
 def _stored(engine: Engine, site_id: str) -> tuple[int, set[tuple], set[tuple]]:
-    """The site's current crawl id, its pages and its open issues."""
+    """The site's current crawl id, the pages of that crawl and the site's issues."""
     with session_scope(engine) as session:
         crawl = session.scalars(
             select(Crawl).where(Crawl.site_id == site_id, Crawl.is_current)
