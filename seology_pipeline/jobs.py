@@ -40,11 +40,11 @@ from seology_pipeline.names import (
     MIN_ATTEMPTS,
     MIN_JOB_PRIORITY,
     MONTH_TAG,
-    PRIORITY_TAG,
     TRIGGER_TAG,
     USAGE_RESET_JOB,
     USAGE_RESET_OP,
     USER_TAG,
+    priority_tags,
 )
 
 __all__ = ["JobState"]
@@ -321,7 +321,7 @@ def run_tags(job: Job, launch: Launch) -> dict[str, str]:
     """The tags of the run launched for ``job``: its row id, priority and retry limit."""
     tags = {
         JOB_ID_TAG: job.id,
-        PRIORITY_TAG: str(job.priority),
+        **priority_tags(job.priority),
         TRIGGER_TAG: "jobs_table",
         MAX_RETRIES_TAG: str(job.max_attempts - 1),
     }

@@ -30,6 +30,8 @@ DEAD_CRAWLS_SENSOR: Final = "dead_crawls"
 
 # --- Run tags --------------------------------------------------------------------------------
 PRIORITY_TAG: Final = "dagster/priority"
+CELERY_PRIORITY_TAG: Final = "dagster-celery/run_priority"
+"""Celery task priority of a run launched by the Celery run launcher (0–10, higher first)."""
 PARTITION_TAG: Final = "dagster/partition"
 TRIGGER_TAG: Final = "seology/trigger"
 USER_TAG: Final = "seology/user_id"
@@ -41,7 +43,26 @@ SCHEDULE_NAME_TAG: Final = "dagster/schedule_name"
 # re-crawls.
 MANUAL_PRIORITIES: Final = {"high": 10, "normal": 0, "low": -5}
 NEW_SITE_PRIORITY: Final = -10
+DEFAULT_PRIORITY: Final = 0
+"""Runs without a priority of their own (schedules, the automated analysis)."""
 RECRAWL_PRIORITY: Final = -20
+LOWEST_PRIORITY: Final = RECRAWL_PRIORITY
+HIGHEST_PRIORITY: Final = MANUAL_PRIORITIES["high"]
+CELERY_MAX_PRIORITY: Final = 10
+"""RabbitMQ priority queues run 0–10, higher first (Redis brokers run them backwards)."""
+
+
+def celery_priority(priority: int) -> int:
+    """``priority`` (clamped to the project's range) spread over Celery's 0–10, order kept."""
+    clamped = min(max(priority, LOWEST_PRIORITY), HIGHEST_PRIORITY)
+    span = HIGHEST_PRIORITY - LOWEST_PRIORITY
+    return round((clamped - LOWEST_PRIORITY) * CELERY_MAX_PRIORITY / span)
+
+
+def priority_tags(priority: int) -> dict[str, str]:
+    """The run tags that carry ``priority`` to Dagster's run queue and to Celery's broker."""
+    return {PRIORITY_TAG: str(priority), CELERY_PRIORITY_TAG: str(celery_priority(priority))}
+
 
 # --- Bounds ----------------------------------------------------------------------------------
 MAX_PAGES: Final = 50_000

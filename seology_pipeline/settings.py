@@ -37,6 +37,7 @@ from seology_pipeline.analysis.settings import (
     build_settings,
 )
 from seology_pipeline.crawl.settings import CrawlEnv, CrawlSettings
+from seology_pipeline.deploy.settings import CeleryEnv, CelerySettings
 from seology_pipeline.errors import SettingsError
 
 __all__ = ["PROJECT_ROOT", "Settings", "SettingsError", "environment_variables", "load_settings"]
@@ -87,6 +88,7 @@ class Settings(BaseSettings):
     crawl: CrawlEnv = CrawlEnv()
     analysis: AnalysisEnv = AnalysisEnv()
     claude: ClaudeEnv = ClaudeEnv()
+    celery: CeleryEnv = CeleryEnv()
 
     @classmethod
     def settings_customise_sources(
@@ -252,3 +254,9 @@ def crawl_stale_after() -> timedelta:
     """How long a running crawl may go without a heartbeat before the reaper fails it
     (``SEOLOGY_CRAWL_STALE_AFTER_S``, default 600, 60 s to 1 day)."""
     return timedelta(seconds=load_settings().crawl.stale_after_s)
+
+
+def celery_settings() -> CelerySettings:
+    """The Celery deployment's settings (``SEOLOGY_CELERY_*``); :class:`SettingsError` names a
+    bad one without echoing its URL."""
+    return load_settings().celery.as_settings()

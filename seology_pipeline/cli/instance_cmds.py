@@ -9,6 +9,7 @@ import sys
 import click
 import dagster as dg
 
+from seology_pipeline.deploy.celery_instance import write_celery_instance
 from seology_pipeline.instance import apply_pool_limits, dagster_home, write_embedded_instance
 from seology_pipeline.settings import PROJECT_ROOT, load_settings
 
@@ -29,10 +30,25 @@ def init_instance() -> str:
 
 
 @instance.command("init")
-def init_command() -> None:
+@click.option(
+    "--celery",
+    is_flag=True,
+    help="Write the PostgreSQL instance with the Celery run launcher to DAGSTER_HOME instead.",
+)
+def init_command(celery: bool) -> None:
     """Create the embedded SQLite instance (if DAGSTER_HOME has none) and set pool limits."""
-    home = init_instance()
+    home = init_celery_instance() if celery else init_instance()
     click.echo(f"Dagster instance ready at {home}")
+
+
+def init_celery_instance() -> str:
+    """Write the Celery instance config (PostgreSQL, Celery run launcher) and apply the pool
+    limits; needs DAGSTER_PG_* and SEOLOGY_CELERY_* in the environment."""
+    home = dagster_home()
+    write_celery_instance(home)
+    with dg.DagsterInstance.from_config(str(home)) as dagster_instance:
+        apply_pool_limits(dagster_instance)
+    return str(home)
 
 
 @click.command()

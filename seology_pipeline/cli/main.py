@@ -24,6 +24,7 @@ COMMANDS = {
     "sites": "seology_pipeline.cli.accounts_cmds:sites",
     "status": "seology_pipeline.cli.run_cmds:status",
     "users": "seology_pipeline.cli.accounts_cmds:users",
+    "worker": "seology_pipeline.cli.worker_cmd:worker",
 }
 
 

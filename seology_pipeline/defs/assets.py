@@ -27,7 +27,7 @@ from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.reaper import run_alive
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import crawl_max_runtime_seconds
-from seology_pipeline.names import FIRST_CRAWL_JOB, MAX_PAGES
+from seology_pipeline.names import DEFAULT_PRIORITY, FIRST_CRAWL_JOB, MAX_PAGES, priority_tags
 from seology_pipeline.runs.audit_run import audit_current_crawl
 from seology_pipeline.runs.crawl_run import (
     CrawlRefusedError,
@@ -287,20 +287,20 @@ crawl_site_job = dg.define_asset_job(
     "crawl_site",
     selection=[crawled_pages, seo_issues],
     description="Crawl one site and audit it (the old `crawl` job).",
-    tags={"dagster/max_runtime": crawl_max_runtime_seconds()},
+    tags={**priority_tags(DEFAULT_PRIORITY), "dagster/max_runtime": crawl_max_runtime_seconds()},
 )
 first_crawl_job = dg.define_asset_job(
     FIRST_CRAWL_JOB,
     selection=[crawled_pages, seo_issues, site_analysis],
-    partitions_def=sites_partitions,
     description=(
         "A new site's first crawl, audit and analysis in one run: no automation hop, so the"
         " first results land seconds after the connection."
     ),
-    tags={"dagster/max_runtime": crawl_max_runtime_seconds()},
+    tags={**priority_tags(DEFAULT_PRIORITY), "dagster/max_runtime": crawl_max_runtime_seconds()},
 )
 analyse_site_job = dg.define_asset_job(
     "analyse_site",
     selection=[site_analysis],
     description="Analyse one site's issues (the old `analysis` job).",
+    tags=priority_tags(DEFAULT_PRIORITY),
 )

@@ -13,7 +13,7 @@ import dagster as dg
 from seology_pipeline.definitions import defs
 from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.jobs import RunOutcome
-from seology_pipeline.names import MANUAL_PRIORITIES, PRIORITY_TAG, SITES_PARTITIONS, TRIGGER_TAG
+from seology_pipeline.names import MANUAL_PRIORITIES, SITES_PARTITIONS, TRIGGER_TAG, priority_tags
 
 
 def run_site_job(
@@ -31,7 +31,7 @@ def run_site_job(
         instance=instance,
         partition_key=site_id,
         run_config=run_config or {},
-        tags={PRIORITY_TAG: str(MANUAL_PRIORITIES["normal"]), TRIGGER_TAG: trigger},
+        tags={**priority_tags(MANUAL_PRIORITIES["normal"]), TRIGGER_TAG: trigger},
         raise_on_error=False,
     )
     return run_outcome(instance, result.dagster_run)

@@ -32,12 +32,14 @@ from seology_pipeline.maintenance.timing import (
 )
 from seology_pipeline.maintenance.usage import OpenMonthError, check_month_resettable, reset_usage
 from seology_pipeline.names import (
+    DEFAULT_PRIORITY,
     FIRST_USAGE_MONTH,
     MAX_AGE_DAYS,
     MIN_AGE_DAYS,
     SCHEDULE_NAME_TAG,
     USAGE_RESET_JOB,
     USAGE_RESET_SCHEDULE,
+    priority_tags,
 )
 
 COMPLETED_STATUSES = (
@@ -232,7 +234,7 @@ def reset_usage_op(
     return dg.Output(result, metadata=result)
 
 
-@dg.job(executor_def=dg.in_process_executor)
+@dg.job(executor_def=dg.in_process_executor, tags=priority_tags(DEFAULT_PRIORITY))
 def cleanup() -> None:
     """Daily upkeep of the app database and of Dagster's own run history."""
     clean_up_op()
@@ -252,6 +254,7 @@ def build_usage_reset(timezone: str) -> dg.JobDefinition:
         name=USAGE_RESET_JOB,
         partitions_def=usage_months(timezone),
         executor_def=dg.in_process_executor,
+        tags=priority_tags(DEFAULT_PRIORITY),
     )
     def usage_reset() -> None:
         """Monthly reset of usage counters for subscribed users."""

@@ -14,12 +14,13 @@ from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.defs.settings import alert_webhook_url, sensor_max_sites_per_tick
 from seology_pipeline.names import (
+    DEFAULT_PRIORITY,
     NEW_SITE_PRIORITY,
     PARTITION_TAG,
-    PRIORITY_TAG,
     RECRAWL_PRIORITY,
     SITES_PARTITIONS,
     TRIGGER_TAG,
+    priority_tags,
 )
 from seology_pipeline.runs.registry import (
     SiteCursor,
@@ -78,7 +79,7 @@ def new_site_connections(
             dg.RunRequest(
                 run_key=f"first-crawl:{key}",
                 partition_key=key,
-                tags={PRIORITY_TAG: str(NEW_SITE_PRIORITY), TRIGGER_TAG: "new_site"},
+                tags={**priority_tags(NEW_SITE_PRIORITY), TRIGGER_TAG: "new_site"},
             )
             for key in keys
         ],
@@ -113,7 +114,7 @@ def due_recrawls(
             dg.RunRequest(
                 run_key=f"recrawl:{site_id}:{last.isoformat()}",
                 partition_key=site_id,
-                tags={PRIORITY_TAG: str(RECRAWL_PRIORITY), TRIGGER_TAG: "recrawl"},
+                tags={**priority_tags(RECRAWL_PRIORITY), TRIGGER_TAG: "recrawl"},
             )
             for site_id, last in due
         ]
@@ -205,6 +206,6 @@ site_analysis_automation = dg.AutomationConditionSensorDefinition(
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=10,
     emit_backfills=False,
-    run_tags={TRIGGER_TAG: "automation"},
+    run_tags={**priority_tags(DEFAULT_PRIORITY), TRIGGER_TAG: "automation"},
     description="Runs each site's analysis after its issues change.",
 )
