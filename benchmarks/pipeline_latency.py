@@ -28,17 +28,16 @@ from sqlalchemy.engine import make_url
 
 from seology_pipeline.analysis.analyst import analyse_site
 from seology_pipeline.analysis.settings import AnalysisSettings
-from seology_pipeline.crawl.crawler import crawl_site
 from seology_pipeline.crawl.settings import CrawlSettings
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Conversation, Crawl, utcnow
-from seology_pipeline.defs.assets import crawled_pages, seo_issues, site_analysis
+from seology_pipeline.defs.assets import crawled_pages, site_analysis
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.instance import PRODUCTION_CONFIG, apply_pool_limits, write_embedded_instance
-from seology_pipeline.runs.audit_run import audit_current_crawl
-from seology_pipeline.runs.crawl_run import SnapshotWriter, current_crawl, plan_crawl
+from seology_pipeline.runs.crawl_run import current_crawl, plan_crawl
+from seology_pipeline.runs.site_run import crawl_and_audit
 from seology_pipeline_tests.dagster_processes import dagster_stack
 from seology_pipeline_tests.databases import migrated_engine, sqlite_url, temporary_pg_database
 from seology_pipeline_tests.factories import add_customer
@@ -78,16 +77,10 @@ def ten_page_site() -> dict:
 def direct(engine, root: str) -> float:
     """Crawl, audit and analysis called as plain functions (no Dagster)."""
     started = time.perf_counter()
-    now = utcnow()
     with session_scope(engine) as session:
         plan = plan_crawl(session, "site-1", max_pages=None, user_id=None, month="2026-11")
-    writer = SnapshotWriter(engine, plan, run_id=None)
-    writer.start(now)
     settings = CrawlSettings.from_env(root_url=root, max_pages=plan.max_pages)
-    facts = crawl_site(settings, on_page=writer.add)
-    writer.complete(facts, month="2026-11", now=utcnow())
-    with session_scope(engine) as session:
-        audit_current_crawl(session, "site-1", now=utcnow())
+    crawl_and_audit(engine, plan, settings, month="2026-11", run_id=None)
     with session_scope(engine) as session:
         crawl = current_crawl(session, "site-1")
         analyse_site(session, "site-1", crawl.id, AnalysisSettings.from_env(), None, utcnow())
@@ -97,7 +90,7 @@ def direct(engine, root: str) -> float:
 def in_process(engine, instance: dg.DagsterInstance) -> float:
     started = time.perf_counter()
     result = dg.materialize(
-        [crawled_pages, seo_issues, site_analysis],
+        [crawled_pages, site_analysis],
         partition_key="site-1",
         instance=instance,
         resources={

@@ -4,10 +4,8 @@ import json
 from datetime import datetime
 
 import dagster as dg
-import httpx
 
-from seology_pipeline.activity import ADMIN_ALERT, notify, record_audit
-from seology_pipeline.db.models import SiteConnection, utcnow
+from seology_pipeline.db.models import utcnow
 from seology_pipeline.defs.assets import crawl_site_job, site_analysis
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
@@ -20,12 +18,17 @@ from seology_pipeline.names import (
     SITES_PARTITIONS,
     TRIGGER_TAG,
 )
+from seology_pipeline.runs.notify import (
+    ALERT_AFTER_FAILURES,
+    failure_streak,
+    notify_run_failure,
+    post_alert,
+)
 from seology_pipeline.runs.registry import (
     SiteCursor,
     inactive_or_missing,
     new_active_sites,
     sites_due_for_recrawl,
-    was_refused,
 )
 
 IN_PROGRESS = [
@@ -35,7 +38,6 @@ IN_PROGRESS = [
     dg.DagsterRunStatus.STARTED,
 ]
 FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
-ALERT_AFTER_FAILURES = 3
 
 
 def _decode_cursor(raw: str | None) -> SiteCursor | None:
@@ -133,37 +135,24 @@ def removed_site_connections(
     )
 
 
-def _consecutive_failures(instance: dg.DagsterInstance, site_id: str) -> int:
+def _failed_newest_first(instance: dg.DagsterInstance, site_id: str) -> list[bool]:
     runs = instance.get_runs(
         dg.RunsFilter(tags={PARTITION_TAG: site_id}, statuses=FINISHED),
         limit=ALERT_AFTER_FAILURES + 1,
     )
-    streak = 0
-    for run in runs:
-        if run.status != dg.DagsterRunStatus.FAILURE:
-            break
-        streak += 1
-    return streak
+    return [run.status == dg.DagsterRunStatus.FAILURE for run in runs]
 
 
 def _failure_reason(context: dg.RunFailureSensorContext) -> str:
     """The first failed step's own error (not Dagster's wrapper), else the run's message."""
     for event in context.get_step_failure_events():
-        error = event.step_failure_data.error
-        if error is not None:
-            root = error.cause or error
+        data = event.step_failure_data
+        if data.user_failure_data is not None and data.user_failure_data.description:
+            return data.user_failure_data.description
+        if data.error is not None:
+            root = data.error.cause or data.error
             return f"{event.step_key}: {root.message.strip()}"
     return context.failure_event.message or "the run failed"
-
-
-def _post_alert(context: dg.RunFailureSensorContext, payload: dict[str, object]) -> None:
-    url = alert_webhook_url()
-    if url is None:
-        return
-    try:
-        httpx.post(url, json=payload, timeout=5).raise_for_status()
-    except httpx.HTTPError as exc:
-        context.log.error(f"alert webhook failed: {type(exc).__name__}")
 
 
 @dg.run_failure_sensor(
@@ -176,31 +165,23 @@ def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseRes
     site_id = run.tags.get(PARTITION_TAG)
     if site_id is None:
         return
-    reason = _failure_reason(context)[:1000]
-    streak = _consecutive_failures(context.instance, site_id)
+    streak = failure_streak(_failed_newest_first(context.instance, site_id))
     with database.session() as session:
-        site = session.get(SiteConnection, site_id)
-        if site is None:
-            return
-        if not was_refused(session, run.run_id):
-            notify(
-                session,
-                "run_failed",
-                f"{run.job_name} failed for {site.name}",
-                reason,
-                user_id=site.user_id,
-                site_id=site_id,
-            )
-        if streak == ALERT_AFTER_FAILURES:
-            title = f"{site_id}: {streak} consecutive failed runs"
-            notify(session, ADMIN_ALERT, title, reason, site_id=site_id)
-            record_audit(session, "site.alert", site_id=site_id, run_id=run.run_id, failures=streak)
-    if streak == ALERT_AFTER_FAILURES:
-        context.log.error(f"ALERT {title}: {reason}")
-        _post_alert(
-            context,
-            {"site_id": site_id, "failures": streak, "run_id": run.run_id, "reason": reason},
+        alert = notify_run_failure(
+            session,
+            site_id=site_id,
+            run_id=run.run_id,
+            job_name=run.job_name,
+            reason=_failure_reason(context),
+            streak=streak,
         )
+    if alert is None:
+        return
+    context.log.error(f"ALERT {alert.title}: {alert.reason}")
+    url = alert_webhook_url()
+    error = post_alert(url, alert) if url else None
+    if error:
+        context.log.error(f"alert webhook failed: {error}")
 
 
 site_analysis_automation = dg.AutomationConditionSensorDefinition(

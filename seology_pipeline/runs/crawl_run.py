@@ -7,6 +7,7 @@ previous snapshot exactly as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -197,11 +198,19 @@ class SnapshotWriter:
             )
         self._buffer.clear()
 
-    def complete(self, facts: SiteFacts, *, month: str, now: datetime) -> CrawlOutcome:
+    def complete(
+        self,
+        facts: SiteFacts,
+        *,
+        month: str,
+        now: datetime,
+        then: Callable[[Session], None] | None = None,
+    ) -> CrawlOutcome:
         """Make this crawl the site's current snapshot, in one transaction.
 
         Also drops the pages and links of older crawls (their ``crawls`` rows stay as history),
-        counts usage and writes the audit-log entry.
+        counts usage and writes the audit-log entry. ``then`` (the audit's writes) runs last in
+        the same transaction, so the snapshot becomes current only together with its issues.
         """
         self.flush()
         assert self.crawl_id is not None, "start() first"
@@ -233,6 +242,8 @@ class SnapshotWriter:
                 pages=self.pages_written,
                 duration_s=round(duration, 3),
             )
+            if then is not None:
+                then(session)
         return CrawlOutcome(
             crawl_id=self.crawl_id,
             pages=self.pages_written,
