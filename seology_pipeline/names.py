@@ -18,6 +18,7 @@ SEO_ISSUES: Final = "seo_issues"
 SITE_ANALYSIS: Final = "site_analysis"
 
 CRAWL_JOB: Final = "crawl_site"
+FIRST_CRAWL_JOB: Final = "first_crawl"
 ANALYSIS_JOB: Final = "analyse_site"
 CLEANUP_JOB: Final = "cleanup"
 USAGE_RESET_JOB: Final = "usage_reset"

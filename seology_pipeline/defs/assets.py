@@ -23,7 +23,7 @@ from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import crawl_max_runtime_seconds
-from seology_pipeline.names import CRAWLED_PAGES, MAX_PAGES, SEO_ISSUES
+from seology_pipeline.names import CRAWLED_PAGES, FIRST_CRAWL_JOB, MAX_PAGES, SEO_ISSUES
 from seology_pipeline.runs.audit_run import AuditOutcome
 from seology_pipeline.runs.crawl_run import (
     CrawlPlan,
@@ -279,6 +279,13 @@ crawl_site_job = dg.define_asset_job(
     selection=[crawled_pages],
     partitions_def=sites_partitions,
     description="Crawl one site and audit it (the old `crawl` job).",
+    tags={"dagster/max_runtime": crawl_max_runtime_seconds()},
+)
+first_crawl_job = dg.define_asset_job(
+    FIRST_CRAWL_JOB,
+    selection=[crawled_pages, site_analysis],
+    partitions_def=sites_partitions,
+    description="A new site's first crawl, audit and analysis in one run (no automation hop).",
     tags={"dagster/max_runtime": crawl_max_runtime_seconds()},
 )
 analyse_site_job = dg.define_asset_job(

@@ -6,6 +6,7 @@ from seology_pipeline.defs.assets import (
     analyse_site_job,
     crawl_site_job,
     crawled_pages,
+    first_crawl_job,
     site_analysis,
 )
 from seology_pipeline.defs.claude import ClaudeResource
@@ -20,7 +21,7 @@ from seology_pipeline.defs.sensors import (
 
 defs = dg.Definitions(
     assets=[crawled_pages, site_analysis],
-    jobs=[crawl_site_job, analyse_site_job],
+    jobs=[crawl_site_job, first_crawl_job, analyse_site_job],
     sensors=[
         new_site_connections,
         due_recrawls,

@@ -6,7 +6,7 @@ from datetime import datetime
 import dagster as dg
 
 from seology_pipeline.db.models import utcnow
-from seology_pipeline.defs.assets import crawl_site_job, site_analysis
+from seology_pipeline.defs.assets import crawl_site_job, first_crawl_job, site_analysis
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import alert_webhook_url, sensor_max_sites_per_tick
@@ -52,10 +52,11 @@ def _encode_cursor(site_id: str, created_at: datetime) -> str:
 
 
 @dg.sensor(
-    job=crawl_site_job,
+    job=first_crawl_job,
     minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Registers each new site connection as a partition and requests its first crawl.",
+    description="Registers each new site connection as a partition and requests its first crawl, "
+    "audit and analysis, in one run.",
 )
 def new_site_connections(
     context: dg.SensorEvaluationContext, database: DatabaseResource

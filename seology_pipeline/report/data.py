@@ -180,14 +180,19 @@ def crawl_issues(session: Session, crawl: Crawl, previous: Crawl | None) -> tupl
             SeoIssue.last_seen_crawl_id >= crawl.id,
         )
     ).all()
+    # Resolved by this crawl: last seen in the one before, or (after crawls that did not re-check
+    # it) resolved when this crawl was swapped in, which stamps both with the same time.
+    by_crawl = [SeoIssue.resolved_at == crawl.finished_at] if crawl.finished_at else []
+    by_previous = [SeoIssue.last_seen_crawl_id == previous.id] if previous is not None else []
     resolved: list[SeoIssue] = []
-    if previous is not None:
+    if by_crawl or by_previous:
         resolved = list(
             session.scalars(
                 select(SeoIssue).where(
                     SeoIssue.site_id == crawl.site_id,
-                    SeoIssue.last_seen_crawl_id == previous.id,
+                    SeoIssue.last_seen_crawl_id < crawl.id,
                     SeoIssue.status == IssueStatus.RESOLVED,
+                    or_(*by_crawl, *by_previous),
                 )
             ).all()
         )

@@ -190,19 +190,35 @@ def test_a_smaller_second_crawl_resolves_nothing_it_did_not_visit(
         assert first.success
         before = _issue_states(app_engine)
         second = _materialize(app_engine, instance, config={"max_pages": 3})
-    assert second.success
+        after = _issue_states(app_engine)
+        notes = _notifications(app_engine)
+        with session_scope(app_engine) as session:
+            rows = report_rows(session, SITE)
+        # Then the owner fixes a page the small crawl did not reach, and a full crawl sees it.
+        site.routes["/p11"] = page(
+            "<html lang='en'><head><title>Product 11</title></head>"
+            "<body><h1>Product 11</h1><p>x</p></body></html>"
+        )
+        third = _materialize(app_engine, instance)
+    assert second.success and third.success
     issues = _materialized(second)[SEO_ISSUES]
     assert issues["issues_resolved"] == 0 and issues["issues_not_rechecked"] > 0
-    after = _issue_states(app_engine)
     assert {fp for fp, (status, _) in after.items() if status == IssueStatus.RESOLVED} == set()
     assert after.keys() == before.keys()
-    kind, body = _notifications(app_engine)[-2]  # then the analysis' own notification
-    assert kind == "crawl_completed"
+    [(_, body)] = [n for n in notes if n[0] == "crawl_completed"][1:2]
     assert f"0 resolved, {issues['issues_not_rechecked']} on pages not re-checked" in body
     with session_scope(app_engine) as session:
         crawls = session.scalars(select(Crawl).order_by(Crawl.id)).all()
         assert crawls[1].summary["diff"]["not_rechecked"] == issues["issues_not_rechecked"]
-        rows = report_rows(session, SITE)
+        latest = report_rows(session, SITE)
     stale = [r for r in rows if r["change"] == "not re-checked"]
     assert len(stale) == issues["issues_not_rechecked"]
     assert all(r["last_seen_crawl_id"] == crawls[0].id and r["last_seen_at"] for r in stale)
+
+    # The fix is reported by the crawl that saw it, though the crawl before never re-checked it.
+    final = _materialized(third)[SEO_ISSUES]
+    fixed = [r for r in latest if r["change"] == "resolved"]
+    assert final["issues_resolved"] == len(fixed) >= 1
+    assert {r["url"] for r in fixed} == {f"{site.url}/p11"}
+    assert final["issues_not_rechecked"] == 0
+    assert not [r for r in latest if r["change"] == "not re-checked"]
