@@ -62,6 +62,16 @@ def only_transient_retries() -> Iterator[None]:
         raise dg.Failure(description=f"{type(exc).__name__}: {exc}", allow_retries=False) from exc
 
 
+# ``eager()`` without its "newly missing" trigger: a new site's first run (``first_crawl``) already
+# analyses it, and only an audit in a run that did not also analyse (a re-crawl) asks for one.
+AFTER_NEW_ISSUES = (
+    dg.AutomationCondition.any_deps_updated().since_last_handled()
+    & ~dg.AutomationCondition.any_deps_missing()
+    & ~dg.AutomationCondition.any_deps_in_progress()
+    & ~dg.AutomationCondition.in_progress()
+).with_label("after_new_issues")
+
+
 class CrawlConfig(dg.Config):
     """Run config of a crawl. Both fields are optional."""
 
@@ -236,7 +246,7 @@ def crawled_pages(
     deps=[SEO_ISSUES],
     pool="claude",
     retry_policy=RETRY_POLICY,
-    automation_condition=dg.AutomationCondition.eager(),
+    automation_condition=AFTER_NEW_ISSUES,
     kinds={"anthropic", "python"},
 )
 def site_analysis(

@@ -222,3 +222,28 @@ def test_a_smaller_second_crawl_resolves_nothing_it_did_not_visit(
     assert {r["url"] for r in fixed} == {f"{site.url}/p11"}
     assert final["issues_not_rechecked"] == 0
     assert not [r for r in latest if r["change"] == "not re-checked"]
+
+
+def test_analysis_follows_a_re_crawl_by_automation_but_not_a_first_crawl_run(
+    app_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    defs = dg.Definitions(assets=[crawled_pages, site_analysis], resources=_resources(app_engine))
+    with serve_site(BOOKSHOP) as site:
+        add_customer(app_engine, f"{site.url}/")
+        instance.add_dynamic_partitions(SITES_PARTITIONS, [SITE])
+        start = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+        assert start.total_requested == 0
+
+        assert _materialize(app_engine, instance).success  # crawl, audit and analysis together
+        after_first = dg.evaluate_automation_conditions(
+            defs=defs, instance=instance, cursor=start.cursor
+        )
+        assert after_first.total_requested == 0
+
+        assert _materialize(app_engine, instance, [crawled_pages]).success  # a UI re-crawl
+        after_recrawl = dg.evaluate_automation_conditions(
+            defs=defs, instance=instance, cursor=after_first.cursor
+        )
+    analysis = dg.AssetKey("site_analysis")
+    assert after_recrawl.total_requested == 1
+    assert after_recrawl.get_requested_partitions(analysis) == {SITE}
