@@ -30,6 +30,6 @@ defs = dg.Definitions(
         site_analysis_automation,
     ],
     resources={"crawler": CrawlerResource(), "claude": ClaudeResource()},
-    # One process per run: the multiprocess executor costs seconds per step (DESIGN §8).
+    # One process per run: the multiprocess executor costs seconds per step.
     executor=dg.in_process_executor,
 )

@@ -50,13 +50,13 @@ def crawl_and_audit(
         if on_progress is not None:
             on_progress(writer.pages_seen)
 
-    writer.start(utcnow())
+    crawl_id = writer.start(utcnow())
     try:
         facts = crawl_site(settings, on_page=on_page)
         reachability.verify(facts)
         writer.flush()
         with session_scope(engine) as session:
-            evaluation = evaluate_crawl(session, plan.site_id, writer.crawl_id or 0)
+            evaluation = evaluate_crawl(session, plan.site_id, crawl_id)
         audited: list[AuditOutcome] = []
         now = utcnow()
 
