@@ -33,7 +33,6 @@ import psutil
 from sqlalchemy import func, insert, select
 
 from seology_pipeline.analysis.analyst import analyse_site
-from seology_pipeline.crawl.crawler import crawl_site
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import (
     Conversation,
@@ -44,7 +43,7 @@ from seology_pipeline.db.models import (
     User,
     utcnow,
 )
-from seology_pipeline.defs.assets import crawled_pages, seo_issues, site_analysis
+from seology_pipeline.defs.assets import crawled_pages, site_analysis
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
@@ -56,8 +55,8 @@ from seology_pipeline.names import (
     SITE_ANALYSIS,
     SITES_PARTITIONS,
 )
-from seology_pipeline.runs.audit_run import audit_current_crawl
-from seology_pipeline.runs.crawl_run import SnapshotWriter, current_crawl, plan_crawl
+from seology_pipeline.runs.crawl_run import current_crawl, plan_crawl
+from seology_pipeline.runs.site_run import crawl_and_audit
 from seology_pipeline.settings import load_settings
 from seology_pipeline_tests.dagster_processes import dagster_stack
 from seology_pipeline_tests.databases import (
@@ -103,16 +102,10 @@ def ten_page_site() -> dict:
 def direct(engine, root: str) -> float:
     """Crawl, audit and analysis called as plain functions (no Dagster)."""
     started = time.perf_counter()
-    now = utcnow()
     with session_scope(engine) as session:
         plan = plan_crawl(session, "site-1", max_pages=None, user_id=None, month="2026-11")
-    writer = SnapshotWriter(engine, plan, run_id=None)
-    writer.start(now)
     settings = load_settings().crawl_settings(root_url=root, max_pages=plan.max_pages)
-    facts = crawl_site(settings, on_page=writer.add)
-    writer.complete(facts, month="2026-11", now=utcnow())
-    with session_scope(engine) as session:
-        audit_current_crawl(session, "site-1", now=utcnow())
+    crawl_and_audit(engine, plan, settings, month="2026-11", run_id=None)
     with session_scope(engine) as session:
         crawl = current_crawl(session, "site-1")
         settings = load_settings().analysis_settings()
@@ -123,7 +116,7 @@ def direct(engine, root: str) -> float:
 def in_process(engine, instance: dg.DagsterInstance) -> float:
     started = time.perf_counter()
     result = dg.materialize(
-        [crawled_pages, seo_issues, site_analysis],
+        [crawled_pages, site_analysis],
         partition_key="site-1",
         instance=instance,
         resources={

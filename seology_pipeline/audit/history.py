@@ -6,10 +6,14 @@ For each fingerprint of the site:
 before                      found this crawl    not found this crawl
 ==========================  ==================  ========================================
 (no row)                    insert: open, new   –
-open                        open, persisting    resolved (``resolved_at`` = now)
+open                        open, persisting    resolved (``resolved_at`` = now) if re-checked
 resolved                    open, regressed     unchanged
 ignored                     ignored (updated)   unchanged
 ==========================  ==================  ========================================
+
+An open issue is *re-checked* when it is site-wide (no URL; every audit re-evaluates it) or its
+URL got an HTTP answer in this crawl. Issues on URLs the crawl did not reach (a smaller crawl, a
+page that timed out) keep their state and count as ``not_rechecked``: a crawl never fakes a fix.
 
 All writes are bulk statements inside the caller's transaction; nothing is committed here, so
 a crawl's pages, issues and summary land together or not at all.
@@ -17,6 +21,7 @@ a crawl's pages, issues and summary land together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -49,6 +54,7 @@ class HistoryDiff:
     resolved: int = 0
     regressed: int = 0
     ignored: int = 0
+    not_rechecked: int = 0
     open_total: int = 0
     new_issues: list[IssueRef] = field(default_factory=list)
     resolved_issues: list[IssueRef] = field(default_factory=list)
@@ -61,6 +67,7 @@ class HistoryDiff:
             "resolved": self.resolved,
             "regressed": self.regressed,
             "ignored": self.ignored,
+            "not_rechecked": self.not_rechecked,
             "open_total": self.open_total,
         }
 
@@ -73,11 +80,18 @@ def _ref(finding: Finding) -> IssueRef:
 
 
 def apply_findings(
-    session: Session, site_id: str, crawl_id: int, findings: list[Finding], now: datetime
+    session: Session,
+    site_id: str,
+    crawl_id: int,
+    findings: list[Finding],
+    now: datetime,
+    rechecked_urls: Collection[str] | None = None,
 ) -> HistoryDiff:
     """Record ``findings`` of crawl ``crawl_id`` as the site's current issues; see module doc.
 
-    Does not commit. Raises ``ValueError`` for a naive ``now`` or a fingerprint over 64 chars.
+    ``rechecked_urls`` are the URLs this crawl got an answer from (None: every URL counts as
+    re-checked). Does not commit. Raises ``ValueError`` for a naive ``now`` or a fingerprint
+    over 64 characters.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (UTC)")
@@ -108,7 +122,11 @@ def apply_findings(
         known.add(row.fingerprint)
         finding = current.get(row.fingerprint)
         if finding is None:
-            if row.status == IssueStatus.OPEN:
+            if row.status != IssueStatus.OPEN:
+                continue
+            if rechecked_urls is not None and row.url and row.url not in rechecked_urls:
+                diff.not_rechecked += 1
+            else:
                 to_resolve.append(row.id)
                 diff.resolved += 1
                 diff.resolved_issues.append(
@@ -176,5 +194,5 @@ def apply_findings(
             .values(status=IssueStatus.RESOLVED, change=IssueChange.RESOLVED, resolved_at=now)
             .execution_options(synchronize_session=False)
         )
-    diff.open_total = diff.new + diff.persisting + diff.regressed
+    diff.open_total = diff.new + diff.persisting + diff.regressed + diff.not_rechecked
     return diff

@@ -1,10 +1,10 @@
-"""Per-site assets: ``crawled_pages`` → ``seo_issues`` → ``site_analysis``, and their jobs.
+"""Per-site assets: ``crawled_pages`` + ``seo_issues`` (one step) → ``site_analysis``, and jobs.
 
 Each asset is a thin wrapper: it calls the domain code in ``seology_pipeline.runs`` and
 ``seology_pipeline.analysis`` and turns the outcome into metadata and check results.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -15,27 +15,34 @@ from pydantic import Field
 from sqlalchemy.exc import OperationalError
 
 from seology_pipeline.accounts import QuotaExceededError, month_key
-from seology_pipeline.activity import notify, record_audit
 from seology_pipeline.analysis.analyst import analyse_site
 from seology_pipeline.analysis.errors import TransientAnalysisError
-from seology_pipeline.crawl.crawler import crawl_site
-from seology_pipeline.crawl.records import PageRecord
-from seology_pipeline.db.models import SiteConnection, utcnow
+from seology_pipeline.db.models import utcnow
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.reaper import run_alive
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import crawl_max_runtime_seconds
-from seology_pipeline.names import DEFAULT_PRIORITY, FIRST_CRAWL_JOB, MAX_PAGES, priority_tags
-from seology_pipeline.runs.audit_run import audit_current_crawl
+from seology_pipeline.names import (
+    CRAWLED_PAGES,
+    DEFAULT_PRIORITY,
+    FIRST_CRAWL_JOB,
+    MAX_PAGES,
+    SEO_ISSUES,
+    priority_tags,
+)
+from seology_pipeline.runs.audit_run import AuditOutcome
 from seology_pipeline.runs.crawl_run import (
+    CrawlPlan,
     CrawlRefusedError,
-    SnapshotWriter,
     current_crawl,
     plan_crawl,
     record_refusal,
 )
+from seology_pipeline.runs.notify import record_analysis_refusal
+from seology_pipeline.runs.reachability import SiteUnreachableError
+from seology_pipeline.runs.site_run import SiteRunOutcome, crawl_and_audit
 
 GROUP = "site_audit"
 
@@ -63,6 +70,16 @@ def only_transient_retries() -> Iterator[None]:
         raise dg.Failure(description=f"{type(exc).__name__}: {exc}", allow_retries=False) from exc
 
 
+# ``eager()`` without its "newly missing" trigger: a new site's first run (``first_crawl``) already
+# analyses it, and only an audit in a run that did not also analyse (a re-crawl) asks for one.
+AFTER_NEW_ISSUES = (
+    dg.AutomationCondition.any_deps_updated().since_last_handled()
+    & ~dg.AutomationCondition.any_deps_missing()
+    & ~dg.AutomationCondition.any_deps_in_progress()
+    & ~dg.AutomationCondition.in_progress()
+).with_label("after_new_issues")
+
+
 class CrawlConfig(dg.Config):
     """Run config of a crawl. Both fields are optional."""
 
@@ -78,98 +95,35 @@ class CrawlConfig(dg.Config):
     )
 
 
-def _progress(
-    writer: SnapshotWriter, context: dg.AssetExecutionContext, limit: int
-) -> Callable[[PageRecord], None]:
-    step = max(10, limit // 20)
+def _crawl_metadata(outcome: SiteRunOutcome, plan: CrawlPlan) -> dict[str, Any]:
+    crawl = outcome.crawl
+    metadata: dict[str, Any] = {
+        "pagesAnalyzed": crawl.pages,
+        "html_pages": crawl.html_pages,
+        "home_status": crawl.home_status or 0,
+        "crawl_id": crawl.crawl_id,
+        "max_pages": plan.max_pages,
+        "plan": plan.plan_code,
+        "duration_s": round(crawl.duration_s, 2),
+        "pages_per_s": round(crawl.pages / max(crawl.duration_s, 1e-3), 2),
+        "stopped_reason": crawl.facts.get("stopped_reason") or "done",
+    }
+    if outcome.robots_error:
+        metadata["robots_error"] = outcome.robots_error
+    return metadata
 
-    def on_page(record: PageRecord) -> None:
-        writer.add(record)
-        if writer.pages_seen % step == 0:
-            context.log.info(f"crawled {writer.pages_seen} / {limit} pages")
 
-    return on_page
-
-
-@dg.asset(
-    partitions_def=sites_partitions,
-    group_name=GROUP,
-    pool="browser",
-    retry_policy=RETRY_POLICY,
-    kinds={"playwright", "python"},
-    check_specs=[
-        dg.AssetCheckSpec("home_page_ok", asset="crawled_pages", description="Home page 200"),
-        dg.AssetCheckSpec(
-            "has_html_pages", asset="crawled_pages", description="At least one HTML page"
-        ),
-    ],
-)
-def crawled_pages(
-    context: dg.AssetExecutionContext,
-    config: CrawlConfig,
-    database: DatabaseResource,
-    crawler: CrawlerResource,
-) -> dg.MaterializeResult:
-    """Crawl the site in Chromium and store the pages as the site's new snapshot.
-
-    The previous snapshot stays current until the crawl completes; a failed crawl leaves it as
-    it was. Refusals (unknown or inactive site, wrong user, plan quota) fail at once, unretried.
-    """
-    site_id = context.partition_key
-    started = utcnow()
-    month = month_key(started)
-    with only_transient_retries():
-        try:
-            with database.session() as session:
-                plan = plan_crawl(
-                    session,
-                    site_id,
-                    max_pages=config.max_pages,
-                    user_id=config.user_id,
-                    month=month,
-                )
-            writer = SnapshotWriter(database.engine, plan, run_id=context.run.run_id)
-            writer.start(started, run_alive=run_alive(context.instance))
-        except CrawlRefusedError as exc:
-            record_refusal(database.engine, exc, context.run.run_id)
-            raise dg.Failure(
-                description=f"crawl refused: {exc}",
-                allow_retries=False,
-                metadata={"refused": True},
-            ) from None
-        settings = crawler.settings_for(plan.root_url, plan.max_pages, plan.site_settings)
-        context.log.info(f"crawling {plan.root_url} (up to {plan.max_pages} pages)")
-        try:
-            facts = crawl_site(settings, on_page=_progress(writer, context, plan.max_pages))
-            outcome = writer.complete(facts, month=month, now=utcnow())
-        except BaseException as exc:
-            writer.fail(f"{type(exc).__name__}: {exc}", now=utcnow())
-            raise
-    return dg.MaterializeResult(
-        metadata={
-            "pagesAnalyzed": outcome.pages,
-            "html_pages": outcome.html_pages,
-            "home_status": outcome.home_status or 0,
-            "crawl_id": outcome.crawl_id,
-            "max_pages": plan.max_pages,
-            "plan": plan.plan_code,
-            "duration_s": round(outcome.duration_s, 2),
-            "pages_per_s": round(outcome.pages / max(outcome.duration_s, 1e-3), 2),
-            "stopped_reason": outcome.facts.get("stopped_reason") or "done",
-        },
-        check_results=[
-            dg.AssetCheckResult(
-                check_name="home_page_ok",
-                passed=outcome.home_status == 200,
-                metadata={"status": outcome.home_status or 0},
-            ),
-            dg.AssetCheckResult(
-                check_name="has_html_pages",
-                passed=outcome.html_pages > 0,
-                metadata={"html_pages": outcome.html_pages},
-            ),
-        ],
-    )
+def _issues_metadata(outcome: AuditOutcome) -> dict[str, Any]:
+    return {
+        "pagesAnalyzed": outcome.pages_audited,
+        "issuesFound": outcome.issues_found,
+        "health_score": outcome.health_score,
+        "crawl_id": outcome.crawl_id,
+        **{f"severity_{name}": count for name, count in outcome.by_severity.items()},
+        **{f"issues_{name}": count for name, count in outcome.diff.items()},
+        "by_category": dg.MetadataValue.json(outcome.by_category),
+        "top_issues": dg.MetadataValue.md(_issues_markdown(outcome.top_issues)),
+    }
 
 
 def _issues_markdown(top: list[dict[str, Any]]) -> str:
@@ -182,40 +136,120 @@ def _issues_markdown(top: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
-@dg.asset(
+def _refused(database: DatabaseResource, exc: CrawlRefusedError, run_id: str) -> dg.Failure:
+    """Record a refused crawl (audit log, owner's notification) as the step's final failure."""
+    record_refusal(database.engine, exc, run_id)
+    return dg.Failure(
+        description=f"crawl refused: {exc}", allow_retries=False, metadata={"refused": True}
+    )
+
+
+@dg.multi_asset(
+    name=CRAWLED_PAGES,
     partitions_def=sites_partitions,
-    group_name=GROUP,
-    deps=[crawled_pages],
+    pool="browser",
     retry_policy=RETRY_POLICY,
-    kinds={"pandas", "python"},
-    check_specs=[dg.AssetCheckSpec("no_rule_raised", asset="seo_issues")],
+    specs=[
+        dg.AssetSpec(
+            CRAWLED_PAGES,
+            group_name=GROUP,
+            kinds={"playwright", "python"},
+            description="The site's pages, crawled in Chromium: its current snapshot.",
+        ),
+        dg.AssetSpec(
+            SEO_ISSUES,
+            group_name=GROUP,
+            deps=[CRAWLED_PAGES],
+            kinds={"pandas", "python"},
+            description="The issues of the current snapshot and their history across crawls.",
+        ),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec("home_page_ok", asset=CRAWLED_PAGES, description="Home page 200"),
+        dg.AssetCheckSpec(
+            "has_html_pages", asset=CRAWLED_PAGES, description="At least one HTML page"
+        ),
+        dg.AssetCheckSpec("no_rule_raised", asset=SEO_ISSUES),
+    ],
 )
-def seo_issues(
-    context: dg.AssetExecutionContext, database: DatabaseResource
-) -> dg.MaterializeResult:
-    """Audit the current crawl and update the site's issue history (new, resolved, regressed)."""
-    with only_transient_retries(), database.session() as session:
-        outcome = audit_current_crawl(
-            session, context.partition_key, now=utcnow(), run_id=context.run.run_id
-        )
-    metadata: dict[str, Any] = {
-        "pagesAnalyzed": outcome.pages_audited,
-        "issuesFound": outcome.issues_found,
-        "health_score": outcome.health_score,
-        "crawl_id": outcome.crawl_id,
-        **{f"severity_{name}": count for name, count in outcome.by_severity.items()},
-        **{f"issues_{name}": count for name, count in outcome.diff.items()},
-        "by_category": dg.MetadataValue.json(outcome.by_category),
-        "top_issues": dg.MetadataValue.md(_issues_markdown(outcome.top_issues)),
-    }
-    return dg.MaterializeResult(
-        metadata=metadata,
+def crawled_pages(
+    context: dg.AssetExecutionContext,
+    config: CrawlConfig,
+    database: DatabaseResource,
+    crawler: CrawlerResource,
+) -> Iterator[dg.MaterializeResult]:
+    """Crawl the site in Chromium, audit the crawl, and make both the site's current data.
+
+    Crawl and audit are one step, so however it is launched (UI, CLI, queue, sensor) a snapshot
+    never becomes current without its issues. The previous snapshot and every issue's state stay
+    as they were when the crawl fails or the site does not answer. Refusals (unknown or
+    inactive site, wrong user, plan quota) and outages fail at once, unretried.
+    """
+    site_id = context.partition_key
+    month = month_key(utcnow())
+    with only_transient_retries():
+        try:
+            with database.session() as session:
+                plan = plan_crawl(
+                    session,
+                    site_id,
+                    max_pages=config.max_pages,
+                    user_id=config.user_id,
+                    month=month,
+                )
+        except CrawlRefusedError as exc:
+            raise _refused(database, exc, context.run.run_id) from None
+        settings = crawler.settings_for(plan.root_url, plan.max_pages, plan.site_settings)
+        step = max(10, plan.max_pages // 20)
+
+        def progress(pages: int) -> None:
+            if pages % step == 0:
+                context.log.info(f"crawled {pages} / {plan.max_pages} pages")
+
+        context.log.info(f"crawling {plan.root_url} (up to {plan.max_pages} pages)")
+        try:
+            outcome = crawl_and_audit(
+                database.engine,
+                plan,
+                settings,
+                month=month,
+                run_id=context.run.run_id,
+                on_progress=progress,
+                run_alive=run_alive(context.instance),
+            )
+        except CrawlRefusedError as exc:  # another crawl of the site holds its lease, or quota
+            raise _refused(database, exc, context.run.run_id) from None
+        except SiteUnreachableError as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from None
+    crawl, audit = outcome.crawl, outcome.audit
+    yield dg.MaterializeResult(
+        asset_key=CRAWLED_PAGES,
+        metadata=_crawl_metadata(outcome, plan),
         check_results=[
             dg.AssetCheckResult(
+                asset_key=CRAWLED_PAGES,
+                check_name="home_page_ok",
+                passed=crawl.home_status == 200,
+                metadata={"status": crawl.home_status or 0},
+            ),
+            dg.AssetCheckResult(
+                asset_key=CRAWLED_PAGES,
+                check_name="has_html_pages",
+                passed=crawl.html_pages > 0,
+                metadata={"html_pages": crawl.html_pages},
+            ),
+        ],
+    )
+    yield dg.MaterializeResult(
+        asset_key=SEO_ISSUES,
+        metadata=_issues_metadata(audit),
+        check_results=[
+            dg.AssetCheckResult(
+                asset_key=SEO_ISSUES,
                 check_name="no_rule_raised",
-                passed=not outcome.failed_rules,
+                passed=not audit.failed_rules,
                 severity=dg.AssetCheckSeverity.WARN,
-                metadata={"failed_rules": ", ".join(outcome.failed_rules) or "none"},
+                metadata={"failed_rules": ", ".join(audit.failed_rules) or "none"},
             )
         ],
     )
@@ -224,10 +258,10 @@ def seo_issues(
 @dg.asset(
     partitions_def=sites_partitions,
     group_name=GROUP,
-    deps=[seo_issues],
+    deps=[SEO_ISSUES],
     pool="claude",
     retry_policy=RETRY_POLICY,
-    automation_condition=dg.AutomationCondition.eager(),
+    automation_condition=AFTER_NEW_ISSUES,
     kinds={"anthropic", "python"},
 )
 def site_analysis(
@@ -257,41 +291,23 @@ def site_analysis(
                     run_id=context.run.run_id,
                 )
         except QuotaExceededError as exc:
-            _record_analysis_refusal(database, site_id, context.run.run_id, str(exc))
+            with database.session() as session:
+                record_analysis_refusal(session, site_id, context.run.run_id, str(exc))
             raise dg.Failure(f"analysis refused: {exc}", allow_retries=False) from None
     metadata = {k: v for k, v in outcome.metadata().items() if v is not None}
     metadata["summary"] = dg.MetadataValue.md(outcome.markdown())
     return dg.MaterializeResult(metadata=metadata)
 
 
-def _record_analysis_refusal(
-    database: DatabaseResource, site_id: str, run_id: str, reason: str
-) -> None:
-    with database.session() as session:
-        site = session.get(SiteConnection, site_id)
-        owner = site.user_id if site else None
-        record_audit(
-            session,
-            "analysis.refused",
-            user_id=owner,
-            site_id=site_id,
-            run_id=run_id,
-            reason=reason,
-        )
-        notify(
-            session, "analysis_refused", "Analysis not run", reason, user_id=owner, site_id=site_id
-        )
-
-
 crawl_site_job = dg.define_asset_job(
     "crawl_site",
-    selection=[crawled_pages, seo_issues],
+    selection=[crawled_pages],
     description="Crawl one site and audit it (the old `crawl` job).",
     tags={**priority_tags(DEFAULT_PRIORITY), "dagster/max_runtime": crawl_max_runtime_seconds()},
 )
 first_crawl_job = dg.define_asset_job(
     FIRST_CRAWL_JOB,
-    selection=[crawled_pages, seo_issues, site_analysis],
+    selection=[crawled_pages, site_analysis],
     description=(
         "A new site's first crawl, audit and analysis in one run: no automation hop, so the"
         " first results land seconds after the connection."

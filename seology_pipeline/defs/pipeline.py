@@ -7,7 +7,6 @@ from seology_pipeline.defs.assets import (
     crawl_site_job,
     crawled_pages,
     first_crawl_job,
-    seo_issues,
     site_analysis,
 )
 from seology_pipeline.defs.claude import ClaudeResource
@@ -22,7 +21,7 @@ from seology_pipeline.defs.sensors import (
 )
 
 defs = dg.Definitions(
-    assets=[crawled_pages, seo_issues, site_analysis],
+    assets=[crawled_pages, site_analysis],
     jobs=[crawl_site_job, first_crawl_job, analyse_site_job],
     sensors=[
         new_site_connections,

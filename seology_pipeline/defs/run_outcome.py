@@ -91,9 +91,12 @@ def _result_and_error(
             values |= _values(event.step_materialization_data.materialization.metadata)
         elif event.event_type == dg.DagsterEventType.STEP_OUTPUT:
             values |= _values(event.step_output_data.metadata)
-        elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.step_failure_data.error
-            step_error = step_error or (root_cause(error) if error else None)
+        elif event.event_type == dg.DagsterEventType.STEP_FAILURE and step_error is None:
+            data = event.step_failure_data
+            if data.user_failure_data is not None and data.user_failure_data.description:
+                step_error = one_line(data.user_failure_data.description)  # a dg.Failure's text
+            elif data.error is not None:
+                step_error = root_cause(data.error)
         else:
             run_error = one_line(entry.message)
     return values, step_error or run_error

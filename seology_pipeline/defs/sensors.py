@@ -4,10 +4,8 @@ import json
 from datetime import datetime
 
 import dagster as dg
-import httpx
 
-from seology_pipeline.activity import ADMIN_ALERT, notify, record_audit
-from seology_pipeline.db.models import SiteConnection, utcnow
+from seology_pipeline.db.models import utcnow
 from seology_pipeline.defs.assets import crawl_site_job, first_crawl_job, site_analysis
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
@@ -22,12 +20,17 @@ from seology_pipeline.names import (
     TRIGGER_TAG,
     priority_tags,
 )
+from seology_pipeline.runs.notify import (
+    ALERT_AFTER_FAILURES,
+    failure_streak,
+    notify_run_failure,
+    post_alert,
+)
 from seology_pipeline.runs.registry import (
     SiteCursor,
     inactive_or_missing,
     new_active_sites,
     sites_due_for_recrawl,
-    was_refused,
 )
 
 IN_PROGRESS = [
@@ -37,7 +40,6 @@ IN_PROGRESS = [
     dg.DagsterRunStatus.STARTED,
 ]
 FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
-ALERT_AFTER_FAILURES = 3
 
 
 def _decode_cursor(raw: str | None) -> SiteCursor | None:
@@ -140,27 +142,12 @@ def removed_site_connections(
     )
 
 
-def _consecutive_failures(instance: dg.DagsterInstance, site_id: str) -> int:
+def _failed_newest_first(instance: dg.DagsterInstance, site_id: str) -> list[bool]:
     runs = instance.get_runs(
         dg.RunsFilter(tags={PARTITION_TAG: site_id}, statuses=FINISHED),
         limit=ALERT_AFTER_FAILURES + 1,
     )
-    streak = 0
-    for run in runs:
-        if run.status != dg.DagsterRunStatus.FAILURE:
-            break
-        streak += 1
-    return streak
-
-
-def _post_alert(context: dg.RunFailureSensorContext, payload: dict[str, object]) -> None:
-    url = alert_webhook_url()
-    if url is None:
-        return
-    try:
-        httpx.post(url, json=payload, timeout=5).raise_for_status()
-    except httpx.HTTPError as exc:
-        context.log.error(f"alert webhook failed: {type(exc).__name__}")
+    return [run.status == dg.DagsterRunStatus.FAILURE for run in runs]
 
 
 @dg.run_failure_sensor(
@@ -173,31 +160,24 @@ def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseRes
     site_id = run.tags.get(PARTITION_TAG)
     if site_id is None:
         return
-    reason = (run_outcome(context.instance, run).error or "the run failed")[:1000]
-    streak = _consecutive_failures(context.instance, site_id)
+    reason = run_outcome(context.instance, run).error or "the run failed"
+    streak = failure_streak(_failed_newest_first(context.instance, site_id))
     with database.session() as session:
-        site = session.get(SiteConnection, site_id)
-        if site is None:
-            return
-        if not was_refused(session, run.run_id):
-            notify(
-                session,
-                "run_failed",
-                f"{run.job_name} failed for {site.name}",
-                reason,
-                user_id=site.user_id,
-                site_id=site_id,
-            )
-        if streak == ALERT_AFTER_FAILURES:
-            title = f"{site_id}: {streak} consecutive failed runs"
-            notify(session, ADMIN_ALERT, title, reason, site_id=site_id)
-            record_audit(session, "site.alert", site_id=site_id, run_id=run.run_id, failures=streak)
-    if streak == ALERT_AFTER_FAILURES:
-        context.log.error(f"ALERT {title}: {reason}")
-        _post_alert(
-            context,
-            {"site_id": site_id, "failures": streak, "run_id": run.run_id, "reason": reason},
+        alert = notify_run_failure(
+            session,
+            site_id=site_id,
+            run_id=run.run_id,
+            job_name=run.job_name,
+            reason=reason,
+            streak=streak,
         )
+    if alert is None:
+        return
+    context.log.error(f"ALERT {alert.title}: {alert.reason}")
+    url = alert_webhook_url()
+    error = post_alert(url, alert) if url else None
+    if error:
+        context.log.error(f"alert webhook failed: {error}")
 
 
 site_analysis_automation = dg.AutomationConditionSensorDefinition(

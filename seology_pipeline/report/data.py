@@ -1,8 +1,10 @@
 """What a crawl report shows, read from the app database: the crawl, its issues, diff and analysis.
 
 An issue belongs to crawl X when X lies between the crawls it was first and last seen in; issues
-resolved by X are those last seen in the crawl before X and no longer open. Counts by severity and
-category are of open issues (ignored ones are listed, not counted).
+resolved by X are those last seen in the crawl before X and no longer open. Open issues last seen
+before X on pages X did not reach are listed as ``not re-checked`` with the date they were last
+seen. A crawl that was never audited has no report: it would wrongly say "no issues". Counts by
+severity and category are of open issues (ignored ones are listed, not counted).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from seology_pipeline.db.models import (
 SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)  # critical … low
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 CHANGES: tuple[str, ...] = tuple(c.value for c in IssueChange)
+NOT_RECHECKED = "not re-checked"
 
 
 class ReportError(ValueError):
@@ -79,6 +82,7 @@ class ReportData:
     previous: Crawl | None
     issues: list[SeoIssue]
     resolved: list[SeoIssue]
+    not_rechecked: list[SeoIssue]
     analysis: Analysis | None
     diff: Diff
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -149,6 +153,24 @@ def _issue_order(issue: SeoIssue) -> tuple[int, str, str, str, int]:
     )
 
 
+def _is_audited(crawl: Crawl) -> bool:
+    return crawl.status == CrawlStatus.COMPLETED and (
+        crawl.health_score is not None or bool(crawl.summary)
+    )
+
+
+def not_rechecked_issues(session: Session, crawl: Crawl) -> list[SeoIssue]:
+    """Open issues last seen before ``crawl`` that it did not re-check, most severe first."""
+    stale = session.scalars(
+        select(SeoIssue).where(
+            SeoIssue.site_id == crawl.site_id,
+            SeoIssue.status == IssueStatus.OPEN,
+            SeoIssue.last_seen_crawl_id < crawl.id,
+        )
+    ).all()
+    return sorted(stale, key=_issue_order)
+
+
 def crawl_issues(session: Session, crawl: Crawl, previous: Crawl | None) -> tuple[list, list]:
     """The issues seen in ``crawl`` and those it resolved, each sorted by severity first."""
     present = session.scalars(
@@ -158,14 +180,19 @@ def crawl_issues(session: Session, crawl: Crawl, previous: Crawl | None) -> tupl
             SeoIssue.last_seen_crawl_id >= crawl.id,
         )
     ).all()
+    # Resolved by this crawl: last seen in the one before, or (after crawls that did not re-check
+    # it) resolved when this crawl was swapped in, which stamps both with the same time.
+    by_crawl = [SeoIssue.resolved_at == crawl.finished_at] if crawl.finished_at else []
+    by_previous = [SeoIssue.last_seen_crawl_id == previous.id] if previous is not None else []
     resolved: list[SeoIssue] = []
-    if previous is not None:
+    if by_crawl or by_previous:
         resolved = list(
             session.scalars(
                 select(SeoIssue).where(
                     SeoIssue.site_id == crawl.site_id,
-                    SeoIssue.last_seen_crawl_id == previous.id,
+                    SeoIssue.last_seen_crawl_id < crawl.id,
                     SeoIssue.status == IssueStatus.RESOLVED,
+                    or_(*by_crawl, *by_previous),
                 )
             ).all()
         )
@@ -228,9 +255,13 @@ def load_report(session: Session, site_id: str, crawl_id: int | None = None) -> 
     if site is None:
         raise ReportError(f"site {site_id!r} does not exist")
     crawl = _pick_crawl(session, site_id, crawl_id)
+    if not _is_audited(crawl):
+        state = f"failed ({crawl.error})" if crawl.status == CrawlStatus.FAILED else "not audited"
+        raise ReportError(f"crawl {crawl.id} of site {site_id!r} is {state}: no issue report")
     previous = _previous(session, crawl)
     issues, resolved = crawl_issues(session, crawl, previous)
-    counted = [i for i in issues if i.status == IssueStatus.OPEN]
+    stale = not_rechecked_issues(session, crawl)
+    counted = [i for i in [*issues, *stale] if i.status == IssueStatus.OPEN]
     by_severity = {name: 0 for name in SEVERITIES}
     by_severity.update(Counter(str(i.severity) for i in counted))
     by_category = dict(Counter(i.category for i in counted).most_common())
@@ -240,9 +271,11 @@ def load_report(session: Session, site_id: str, crawl_id: int | None = None) -> 
         previous=previous,
         issues=issues,
         resolved=resolved,
+        not_rechecked=stale,
         analysis=_analysis(session, crawl),
         diff=_diff(crawl, issues, resolved),
         rows=[issue_row(i, _change_in(i, crawl)) for i in issues]
+        + [issue_row(i, NOT_RECHECKED) for i in stale]
         + [issue_row(i, IssueChange.RESOLVED.value) for i in resolved],
         by_severity=by_severity,
         by_category=by_category,
@@ -262,12 +295,13 @@ def issue_row(issue: SeoIssue, change: str | None = None) -> dict[str, Any]:
         "status": str(issue.status),
         "first_seen_crawl_id": issue.first_seen_crawl_id,
         "last_seen_crawl_id": issue.last_seen_crawl_id,
+        "last_seen_at": issue.last_seen_at.date().isoformat() if issue.last_seen_at else "",
     }
 
 
 def report_rows(session: Session, site_id: str, crawl_id: int | None = None) -> list[dict]:
-    """The issues of a crawl (default: the current one) as rows, most severe first; issues the
-    crawl resolved follow with ``change`` = ``resolved``."""
+    """The issues of a crawl (default: the current one) as rows, most severe first; open issues
+    it did not re-check follow with ``change`` = ``not re-checked``, then those it resolved."""
     return load_report(session, site_id, crawl_id).rows
 
 

@@ -1,4 +1,5 @@
-"""Audit a site's current crawl and record the issues' history, in one transaction."""
+"""Audit one crawl of a site (reads only), then record the issues' history in the caller's
+transaction."""
 
 from __future__ import annotations
 
@@ -11,17 +12,17 @@ from sqlalchemy.orm import Session
 
 from seology_pipeline.activity import notify, record_audit
 from seology_pipeline.audit.config import AuditConfig
-from seology_pipeline.audit.engine import run_audit
-from seology_pipeline.audit.history import apply_findings
+from seology_pipeline.audit.engine import AuditResult, run_audit
+from seology_pipeline.audit.history import HistoryDiff, apply_findings
 from seology_pipeline.crawl.records import SiteFacts
-from seology_pipeline.db.models import IssueStatus, SeoIssue, Severity, SiteConnection
-from seology_pipeline.runs.crawl_run import current_crawl, load_page_records
+from seology_pipeline.db.models import Crawl, IssueStatus, SeoIssue, Severity, SiteConnection
+from seology_pipeline.runs.crawl_run import load_page_records
 
 SEVERITY_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
 
 class NoCrawlError(RuntimeError):
-    """The site has no completed crawl to audit."""
+    """The site has no such crawl to audit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +41,46 @@ class AuditOutcome:
     top_issues: list[dict[str, Any]] = field(default_factory=list)
 
 
-def audit_current_crawl(
-    session: Session, site_id: str, *, now: datetime, run_id: str | None = None
-) -> AuditOutcome:
-    """Run the audit on the site's current crawl and apply the findings to its issue history.
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """The audit's findings on one crawl, before anything is written."""
 
-    Writes the issues, the crawl's summary, an audit-log entry and the owner's notification in
-    the caller's transaction (nothing is committed here).
-    """
+    site_id: str
+    crawl_id: int
+    result: AuditResult
+    rechecked_urls: frozenset[str]
+
+
+def evaluate_crawl(session: Session, site_id: str, crawl_id: int) -> Evaluation:
+    """Run the audit rules on crawl ``crawl_id`` of the site; reads only."""
     site = session.get(SiteConnection, site_id)
-    crawl = current_crawl(session, site_id) if site else None
-    if site is None or crawl is None:
-        raise NoCrawlError(f"site {site_id!r} has no completed crawl to audit")
+    crawl = session.get(Crawl, crawl_id)
+    if site is None or crawl is None or crawl.site_id != site_id:
+        raise NoCrawlError(f"site {site_id!r} has no crawl {crawl_id} to audit")
     config = AuditConfig.from_site_settings((site.settings or {}).get("audit"))
     records = load_page_records(session, crawl.id)
-    result = run_audit(records, SiteFacts.from_dict(crawl.site_facts), config)
-    history = apply_findings(session, site_id, crawl.id, result.issues, now)
+    facts = SiteFacts.from_dict(crawl.site_facts or {"root_url": site.root_url})
+    answered = [r for r in records if r.status is not None]
+    rechecked = {r.url for r in answered} | {r.final_url for r in answered if r.final_url}
+    result = run_audit(records, facts, config)
+    return Evaluation(site_id, crawl.id, result, frozenset(rechecked))
+
+
+def record_evaluation(
+    session: Session, evaluation: Evaluation, now: datetime, run_id: str | None = None
+) -> AuditOutcome:
+    """Apply the findings to the site's issue history and store the crawl's summary.
+
+    Writes the issues, the summary, an audit-log entry and the owner's notification in the
+    caller's transaction (nothing is committed here). Only issues on URLs the crawl answered
+    (and site-wide ones) can become resolved.
+    """
+    site_id, result = evaluation.site_id, evaluation.result
+    site = session.get_one(SiteConnection, site_id)
+    crawl = session.get_one(Crawl, evaluation.crawl_id)
+    history = apply_findings(
+        session, site_id, crawl.id, result.issues, now, evaluation.rechecked_urls
+    )
 
     summary = result.summary
     by_severity = {str(s): 0 for s in SEVERITY_ORDER} | dict(summary.by_severity)
@@ -92,8 +117,8 @@ def audit_current_crawl(
         "crawl_completed",
         f"Crawl of {site.name} finished",
         f"{crawl.pages_crawled} pages, {len(result.issues)} issues "
-        f"({history.new} new, {history.resolved} resolved); health score "
-        f"{summary.health_score:.0f}/100.",
+        f"({history.new} new, {history.resolved} resolved{_not_rechecked(history)}); "
+        f"health score {summary.health_score:.0f}/100.",
         user_id=site.user_id,
         site_id=site_id,
     )
@@ -110,6 +135,11 @@ def audit_current_crawl(
         failed_rules=failed_rules,
         top_issues=top_open_issues(session, site_id),
     )
+
+
+def _not_rechecked(history: HistoryDiff) -> str:
+    count = history.not_rechecked
+    return f", {count} on pages not re-checked" if count else ""
 
 
 def top_open_issues(session: Session, site_id: str, limit: int = 10) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ previous snapshot exactly as it was.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -254,12 +255,20 @@ class SnapshotWriter:
         self._last_write = time.monotonic()
         self._buffer.clear()
 
-    def complete(self, facts: SiteFacts, *, month: str, now: datetime) -> CrawlOutcome:
+    def complete(
+        self,
+        facts: SiteFacts,
+        *,
+        month: str,
+        now: datetime,
+        then: Callable[[Session], None] | None = None,
+    ) -> CrawlOutcome:
         """Make this crawl the site's current snapshot, in one transaction.
 
         Also drops the pages and links of the finished crawls it supersedes (their ``crawls``
         rows stay as history), counts the pages (the crawl itself was counted by :meth:`start`)
-        and writes the audit-log entry. Raises
+        and writes the audit-log entry. ``then`` (the audit's writes) runs last in the same
+        transaction, so the snapshot becomes current only together with its issues. Raises
         :class:`~seology_pipeline.runs.site_lease.CrawlLostError` if the crawl was reaped.
         """
         self.flush()
@@ -291,6 +300,8 @@ class SnapshotWriter:
                 pages=self.pages_written,
                 duration_s=round(duration, 3),
             )
+            if then is not None:
+                then(session)
         return CrawlOutcome(
             crawl_id=self.crawl_id,
             pages=self.pages_written,

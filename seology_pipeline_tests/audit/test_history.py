@@ -77,6 +77,7 @@ def test_three_crawls_new_persisting_resolved_regressed_ignored(app_engine: Engi
         "resolved": 0,
         "regressed": 0,
         "ignored": 0,
+        "not_rechecked": 0,
         "open_total": 3,
     }
     assert diff.previous_crawl_id is None
@@ -101,6 +102,7 @@ def test_three_crawls_new_persisting_resolved_regressed_ignored(app_engine: Engi
         "resolved": 1,
         "regressed": 0,
         "ignored": 1,
+        "not_rechecked": 0,
         "open_total": 1,
     }
     assert diff.previous_crawl_id == c1
@@ -133,6 +135,7 @@ def test_three_crawls_new_persisting_resolved_regressed_ignored(app_engine: Engi
         "resolved": 0,
         "regressed": 1,
         "ignored": 0,
+        "not_rechecked": 0,
         "open_total": 2,
     }
     assert [r.rule_code for r in diff.regressed_issues] == ["thin_content"]
@@ -206,6 +209,7 @@ def test_ten_thousand_issues_in_bulk_statements(app_engine: Engine) -> None:
         "resolved": 2_000,
         "regressed": 0,
         "ignored": 0,
+        "not_rechecked": 0,
         "open_total": 11_000,
     }
     with session_scope(app_engine) as session:
@@ -226,3 +230,35 @@ def test_real_audit_round_trip(app_engine: Engine) -> None:
     with session_scope(app_engine) as session:
         diff = apply_findings(session, "site-a", c2, site.audit().issues, T0 + timedelta(hours=1))
     assert diff.resolved == 1 and diff.resolved_issues[0].rule_code == "viewport_missing"
+
+
+def test_only_re_checked_urls_and_site_wide_issues_resolve(app_engine: Engine) -> None:
+    c1, c2, _ = _setup(app_engine)
+    visited = _finding("h1_missing", "https://a.example/p")
+    unvisited = _finding("thin_content", "https://a.example/far")
+    site_wide = Finding(
+        rule_code="robots_missing",
+        category="crawlability",
+        severity=Severity.LOW,
+        url=None,
+        message="no robots.txt",
+        evidence={},
+        fingerprint=fingerprint("robots_missing", ""),
+    )
+    with session_scope(app_engine) as session:
+        apply_findings(session, "site-a", c1, [visited, unvisited, site_wide], T0)
+    with session_scope(app_engine) as session:
+        diff = apply_findings(
+            session, "site-a", c2, [], T0 + timedelta(days=1), {"https://a.example/p"}
+        )
+    assert (diff.resolved, diff.not_rechecked, diff.open_total) == (2, 1, 1)
+    assert diff.counts()["not_rechecked"] == 1
+    issues = _issues(app_engine)
+    assert issues["h1_missing"].status == IssueStatus.RESOLVED
+    assert issues["robots_missing"].status == IssueStatus.RESOLVED
+    far = issues["thin_content"]
+    assert (far.status, far.change, far.last_seen_crawl_id) == (
+        IssueStatus.OPEN,
+        IssueChange.NEW,
+        c1,
+    )

@@ -11,8 +11,8 @@ import pytest
 from playwright.async_api import Error as PlaywrightError
 from sqlalchemy import Engine, func, select
 
-import seology_pipeline.defs.assets as assets_module
 import seology_pipeline.runs.crawl_run as crawl_run
+import seology_pipeline.runs.site_run as site_run
 from seology_pipeline.crawl.records import PageRecord, SiteFacts
 from seology_pipeline.crawl.settings import CrawlSettings
 from seology_pipeline.db.engine import session_scope
@@ -26,7 +26,7 @@ from seology_pipeline.db.models import (
     SeoIssue,
     UsageRecord,
 )
-from seology_pipeline.defs.assets import crawled_pages, seo_issues, site_analysis
+from seology_pipeline.defs.assets import crawled_pages, site_analysis
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
@@ -34,7 +34,7 @@ from seology_pipeline.names import SITES_PARTITIONS
 from seology_pipeline_tests.factories import BOOKSHOP, add_customer
 from seology_pipeline_tests.sites import Site, page, serve_site
 
-ASSETS = [crawled_pages, seo_issues, site_analysis]
+ASSETS = [crawled_pages, site_analysis]
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def test_transient_browser_crash_is_retried(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     add_customer(app_engine, f"{site.url}/")
-    real_crawl = assets_module.crawl_site
+    real_crawl = site_run.crawl_site
     calls: list[int] = []
 
     def flaky(settings: CrawlSettings, on_page: Callable[[PageRecord], None]) -> SiteFacts:
@@ -195,7 +195,7 @@ def test_transient_browser_crash_is_retried(
             raise PlaywrightError("Target page, context or browser has been closed")
         return real_crawl(settings, on_page=on_page)
 
-    monkeypatch.setattr(assets_module, "crawl_site", flaky)
+    monkeypatch.setattr(site_run, "crawl_site", flaky)
     result = _materialize(app_engine, instance, [crawled_pages])
     assert result.success and len(calls) == 2
     assert dg.DagsterEventType.STEP_UP_FOR_RETRY in [e.event_type for e in result.all_events]
@@ -207,9 +207,13 @@ def test_transient_browser_crash_is_retried(
 def test_asset_checks_fail_when_the_home_page_is_broken(
     app_engine: Engine, instance: dg.DagsterInstance
 ) -> None:
-    routes = {"/": page("<html><body>down</body></html>", status=500)}
+    routes = {"/": page("<html><body>gone</body></html>", status=404)}
     with serve_site(routes) as broken:
         add_customer(app_engine, f"{broken.url}/")
         result = _materialize(app_engine, instance, [crawled_pages])
     assert result.success
-    assert _checks(result) == {"home_page_ok": False, "has_html_pages": False}
+    assert _checks(result) == {
+        "home_page_ok": False,
+        "has_html_pages": False,
+        "no_rule_raised": True,
+    }

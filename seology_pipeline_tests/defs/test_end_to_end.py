@@ -78,21 +78,27 @@ def test_a_new_connection_is_crawled_audited_and_analysed_by_itself(tmp_path: Pa
                     _wait_for(
                         "the analysis", lambda: _analysis_stored(engine, site_id), stack, deadline
                     )
-                    # One run did it all: no automation hop, and none follows (the automation
-                    # sensor ticks every 10 s and must see the analysis as up to date).
-                    time.sleep(15)
-                    crawl_runs = instance.get_runs(
-                        dg.RunsFilter(tags={"dagster/partition": site_id})
+                    elapsed = time.monotonic() - started
+                    by_site = dg.RunsFilter(tags={"dagster/partition": site_id})
+                    _wait_for(
+                        "the run's end",
+                        lambda: all(r.is_finished for r in instance.get_runs(by_site)),
+                        stack,
+                        deadline,
                     )
-                    assert [(r.job_name, r.status) for r in crawl_runs] == [
+                    time.sleep(15)  # automation ticks: a new site needs no second run
+                    runs = instance.get_runs(by_site)
+                    # One run crawls, audits and analyses a new site: no automation hop.
+                    assert [(r.job_name, r.status) for r in runs] == [
                         ("first_crawl", dg.DagsterRunStatus.SUCCESS)
                     ], stack.logs()
+                    crawl_runs = runs
                     assert crawl_runs[0].tags["seology/trigger"] == "new_site"
                     analysis = instance.get_latest_materialization_event(
                         dg.AssetKey("site_analysis")
                     )
                     assert analysis is not None and analysis.dagster_event.partition == site_id
-                    elapsed = time.monotonic() - started
+                    assert analysis.run_id == crawl_runs[0].run_id
         finally:
             for name in pg_env:
                 os.environ.pop(name, None)

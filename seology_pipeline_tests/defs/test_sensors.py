@@ -76,6 +76,7 @@ def test_new_sites_become_partitions_and_first_crawls_bounded_per_tick(
         keys = [request.partition_key for request in result.run_requests]
         assert keys == expected
         assert [r.run_key for r in result.run_requests] == [f"first-crawl:{k}" for k in keys]
+        assert {r.job_name for r in result.run_requests} <= {None, "first_crawl"}
         assert all(r.tags[PRIORITY_TAG] == str(NEW_SITE_PRIORITY) for r in result.run_requests)
         [add_request] = result.dynamic_partitions_requests
         assert list(add_request.partition_keys) == expected

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Crawl, Page, SeoIssue
-from seology_pipeline.defs.assets import crawled_pages, seo_issues
+from seology_pipeline.defs.assets import crawled_pages
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.names import (
@@ -70,7 +70,7 @@ def _in_process(tmp_path: Path, site_url: str, site_id: str, user_id: str) -> tu
         with dg.DagsterInstance.ephemeral() as instance:
             instance.add_dynamic_partitions(SITES_PARTITIONS, [site_id])
             result = dg.materialize(
-                [crawled_pages, seo_issues],
+                [crawled_pages],
                 partition_key=site_id,
                 instance=instance,
                 resources={

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.models import Crawl, CrawlStatus, IssueStatus, SeoIssue
 from seology_pipeline.report import (
     ReportError,
     format_rows,
@@ -38,7 +39,9 @@ def test_rows_of_the_current_crawl(app_engine: Engine) -> None:  # noqa: F811
         "status": "resolved",
         "first_seen_crawl_id": 1,
         "last_seen_crawl_id": 1,
+        "last_seen_at": rows[-1]["last_seen_at"],
     }
+    assert len(rows[-1]["last_seen_at"]) == 10  # an ISO date
     assert {r["change"] for r in rows} == {"new", "persisting", "regressed", "resolved"}
 
 
@@ -64,8 +67,6 @@ def test_loaded_report(report_engine: Engine) -> None:
 
 
 def test_stored_diff_wins_over_the_computed_one(report_engine: Engine) -> None:
-    from seology_pipeline.db.models import Crawl
-
     stored = {"new": 7, "persisting": 1, "resolved": 3, "regressed": 0}
     with session_scope(report_engine) as session:
         session.get(Crawl, 2).summary = {"health_score": 71.0, "diff": stored}
@@ -113,3 +114,34 @@ def test_html_escapes_everything_from_the_site(report_engine: Engine) -> None:
     assert 'href="javascript:' not in html
     assert html.count("<script>") == 1  # ours, at the end
     assert "src=" not in html.split("<body>")[1].replace("src=x", "")  # nothing to fetch
+
+
+def test_issues_not_re_checked_are_listed_with_their_last_seen_date(
+    report_engine: Engine,
+) -> None:
+    with session_scope(report_engine) as session:
+        thin = session.get(SeoIssue, 5)  # last seen in crawl 1; crawl 2 did not reach /e
+        thin.status, thin.change = IssueStatus.OPEN, "persisting"
+    with session_scope(report_engine) as session:
+        data = load_report(session, SITE_ID)
+        rows = report_rows(session, SITE_ID)
+        table = format_rows(rows, "table")
+    [stale] = [r for r in rows if r["change"] == "not re-checked"]
+    assert stale["id"] == 5 and stale["last_seen_crawl_id"] == 1 and stale["last_seen_at"]
+    assert [i.id for i in data.not_rechecked] == [5] and not data.resolved
+    assert data.by_severity["medium"] == 2  # still open, still counted
+    assert "not re-checked" in table
+
+
+def test_a_crawl_never_audited_has_no_report(report_engine: Engine) -> None:
+    with session_scope(report_engine) as session:
+        crawl = session.get(Crawl, 2)
+        crawl.summary, crawl.health_score = {}, None
+        session.get(Crawl, 1).status = CrawlStatus.FAILED
+        session.get(Crawl, 1).error = "SiteUnreachableError: site unreachable"
+    with session_scope(report_engine) as session:
+        for fmt in ("table", "json"):
+            with pytest.raises(ReportError, match="crawl 2 of site 'site-acme' is not audited"):
+                format_rows(report_rows(session, SITE_ID), fmt)
+        with pytest.raises(ReportError, match=r"crawl 1 .* is failed \(SiteUnreachableError"):
+            render_html_report(session, SITE_ID, crawl_id=1)

@@ -1,0 +1,74 @@
+"""Crawl a site and audit the crawl as one unit: the new snapshot becomes current together with
+its issues, in one transaction, or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from seology_pipeline.crawl.crawler import crawl_site
+from seology_pipeline.crawl.records import PageRecord
+from seology_pipeline.crawl.settings import CrawlSettings
+from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.models import utcnow
+from seology_pipeline.runs.audit_run import AuditOutcome, evaluate_crawl, record_evaluation
+from seology_pipeline.runs.crawl_run import CrawlOutcome, CrawlPlan, SnapshotWriter
+from seology_pipeline.runs.reachability import Reachability, one_line
+from seology_pipeline.runs.reaper import RunAlive
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRunOutcome:
+    crawl: CrawlOutcome
+    audit: AuditOutcome
+    robots_error: str | None
+
+
+def crawl_and_audit(
+    engine: Engine,
+    plan: CrawlPlan,
+    settings: CrawlSettings,
+    *,
+    month: str,
+    run_id: str | None,
+    on_progress: Callable[[int], None] | None = None,
+    run_alive: RunAlive | None = None,
+) -> SiteRunOutcome:
+    """Crawl ``plan``'s site, audit the new crawl, then swap it in with its issue history.
+
+    Takes the site's lease first (:class:`~seology_pipeline.runs.crawl_run.CrawlRefusedError`
+    while another crawl of the site is alive, ``run_alive`` telling whether a run still is).
+    Raises :class:`~seology_pipeline.runs.reachability.SiteUnreachableError` when the site gave no
+    answer; on any error the crawl is marked failed and the previous snapshot and every issue
+    stay as they were.
+    """
+    writer = SnapshotWriter(engine, plan, run_id=run_id)
+    reachability = Reachability(plan.root_url)
+
+    def on_page(record: PageRecord) -> None:
+        writer.add(record)
+        reachability.add(record)
+        if on_progress is not None:
+            on_progress(writer.pages_seen)
+
+    crawl_id = writer.start(utcnow(), run_alive=run_alive)
+    try:
+        facts = crawl_site(settings, on_page=on_page)
+        reachability.verify(facts)
+        writer.flush()
+        with session_scope(engine) as session:
+            evaluation = evaluate_crawl(session, plan.site_id, crawl_id)
+        audited: list[AuditOutcome] = []
+        now = utcnow()
+
+        def record(session: Session) -> None:
+            audited.append(record_evaluation(session, evaluation, now, run_id))
+
+        crawl = writer.complete(facts, month=month, now=now, then=record)
+    except BaseException as exc:
+        writer.fail(one_line(f"{type(exc).__name__}: {exc}", 2000), now=utcnow())
+        raise
+    return SiteRunOutcome(crawl, audited[0], facts.robots_error)
