@@ -6,12 +6,10 @@ import enum
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from seology_pipeline.audit.site import AuditContext
 from seology_pipeline.db.models import Severity
-
-if TYPE_CHECKING:
-    from seology_pipeline.audit.site import AuditContext
 
 SEVERITY_ORDER: tuple[Severity, ...] = (
     Severity.LOW,
@@ -72,7 +70,7 @@ class Hit:
     key: str = ""
 
 
-Check = Callable[["AuditContext"], Iterable[Hit]]
+Check = Callable[[AuditContext], Iterable[Hit]]
 
 
 @dataclass(frozen=True, slots=True)

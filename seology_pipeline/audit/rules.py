@@ -14,7 +14,7 @@ at its rule's severity (or the site's ``severity_overrides``) and then
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from seology_pipeline.audit.base import SEVERITY_ORDER, Rule, RuleInfo
 from seology_pipeline.audit.checks import (
@@ -29,9 +29,7 @@ from seology_pipeline.audit.checks import (
     structured,
     urls,
 )
-
-if TYPE_CHECKING:
-    from seology_pipeline.audit.config import AuditConfig
+from seology_pipeline.audit.config import AuditConfig
 
 
 def _register(*groups: tuple[Rule, ...]) -> tuple[Rule, ...]:
@@ -62,8 +60,6 @@ RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
 def catalogue(config: AuditConfig | None = None) -> list[RuleInfo]:
     """Every rule with its base severity and the threshold values ``config`` gives it."""
-    from seology_pipeline.audit.config import AuditConfig
-
     config = config or AuditConfig()
     return [
         RuleInfo(
@@ -78,3 +74,11 @@ def catalogue(config: AuditConfig | None = None) -> list[RuleInfo]:
         for rule in RULES
         if rule.code not in config.disabled_rules
     ]
+
+
+def site_config(settings: dict[str, Any] | None) -> AuditConfig:
+    """A site's audit config from its ``site_connections.settings`` (the ``audit`` key).
+
+    Raises ``ValueError`` naming the offending ``audit.<field>`` setting or unknown rule code.
+    """
+    return AuditConfig.from_site_settings(settings, RULE_CODES)

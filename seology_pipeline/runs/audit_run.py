@@ -10,9 +10,9 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from seology_pipeline.activity import notify, record_audit
-from seology_pipeline.audit.config import AuditConfig
 from seology_pipeline.audit.engine import run_audit
 from seology_pipeline.audit.history import apply_findings
+from seology_pipeline.audit.rules import site_config
 from seology_pipeline.crawl.records import SiteFacts
 from seology_pipeline.db.models import IssueStatus, SeoIssue, Severity, SiteConnection
 from seology_pipeline.runs.crawl_run import current_crawl, load_page_records
@@ -52,7 +52,7 @@ def audit_current_crawl(
     crawl = current_crawl(session, site_id) if site else None
     if site is None or crawl is None:
         raise NoCrawlError(f"site {site_id!r} has no completed crawl to audit")
-    config = AuditConfig.from_site_settings((site.settings or {}).get("audit"))
+    config = site_config(site.settings)
     records = load_page_records(session, crawl.id)
     result = run_audit(records, SiteFacts.from_dict(crawl.site_facts), config)
     history = apply_findings(session, site_id, crawl.id, result.issues, now)

@@ -14,7 +14,7 @@ from seology_pipeline.audit.base import Category, Rule, Scope
 from seology_pipeline.audit.checks import per_page
 from seology_pipeline.audit.config import AuditConfig
 from seology_pipeline.audit.neardup import near_duplicate_groups, near_duplicate_pairs
-from seology_pipeline.audit.rules import RULE_CODES, RULES, catalogue
+from seology_pipeline.audit.rules import RULE_CODES, RULES, catalogue, site_config
 from seology_pipeline.crawl.records import TagText
 from seology_pipeline.db.models import Severity
 from seology_pipeline_tests.audit.conftest import ROOT, Site, make_site, url
@@ -236,15 +236,15 @@ def test_catalogue_is_complete_and_printable() -> None:
 
 
 def test_config_from_site_settings() -> None:
-    config = AuditConfig.from_site_settings(
+    config = site_config(
         {
             "crawl": {"max_depth": 3},
             "audit": {"title_max_chars": 70, "disabled_rules": ["deep_page"]},
         }
     )
     assert config.title_max_chars == 70 and config.disabled_rules == {"deep_page"}
-    assert AuditConfig.from_site_settings({}) == AuditConfig()
-    assert AuditConfig.from_site_settings(None).near_duplicate_max_distance == 6
+    assert site_config({}) == AuditConfig()
+    assert site_config(None).near_duplicate_max_distance == 6
 
 
 @pytest.mark.parametrize(
@@ -260,7 +260,7 @@ def test_config_from_site_settings() -> None:
 )
 def test_bad_site_settings_get_clear_errors(audit, message: str) -> None:
     with pytest.raises(ValueError) as info:
-        AuditConfig.from_site_settings({"audit": audit})
+        site_config({"audit": audit})
     assert message in str(info.value)
     assert not isinstance(info.value, ValidationError)
 
