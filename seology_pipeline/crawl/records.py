@@ -54,7 +54,9 @@ class TagText:
 
 @dataclass(slots=True)
 class LinkRecord:
-    """An ``<a>`` on the page. ``url`` is resolved and normalised (None when not crawlable)."""
+    """An ``<a>`` on the page. ``url`` is resolved and normalised (None when not crawlable);
+    ``anchor`` is its accessible name; ``kind`` is ``""``, ``"button"`` (``role=button``),
+    ``"click"`` (an ``onclick`` handler) or ``"target"`` (``<a name>`` without href)."""
 
     href: str | None
     url: str | None
@@ -62,6 +64,7 @@ class LinkRecord:
     rel: str = ""
     internal: bool = True
     crawlable: bool = True
+    kind: str = ""
 
 
 @dataclass(slots=True)
