@@ -62,6 +62,9 @@ class AuditConfig(BaseModel):
     image_max_bytes: int = Field(100 * 1024, ge=1)
     url_max_length: int = Field(115, ge=10)
     sitemap_max_urls: int = Field(50_000, ge=1)
+    noindex_sitemap_critical_share: float = Field(
+        0.5, gt=0, le=1.0, description="share of noindex sitemap URLs that makes noindex critical"
+    )
     prevalence_ratio: float = Field(0.10, gt=0, le=1.0)
     prevalence_min_pages: int = Field(
         3, ge=1, description="fewest affected pages before prevalence escalates a rule"

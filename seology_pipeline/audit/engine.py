@@ -146,7 +146,9 @@ def _findings(rule: Rule, hits: list[Hit], ctx: AuditContext) -> Iterable[Findin
     for hit in hits:
         reasons = []
         steps = 0
-        if rule.scope is not Scope.SITE:
+        if hit.severity is not None:
+            severity = config.severity_overrides.get(rule.code, hit.severity)
+        elif rule.scope is not Scope.SITE:
             if ctx.is_home(hit.url):
                 reasons.append("home page")
             if prevalent:
@@ -155,7 +157,8 @@ def _findings(rule: Rule, hits: list[Hit], ctx: AuditContext) -> Iterable[Findin
             if rule.scope is Scope.PAGE and hit.url in ctx.non_indexable_urls:
                 reasons.append("page is noindex or canonicalised elsewhere")
                 steps -= 1
-        severity = shift_severity(base, steps)
+        if hit.severity is None:
+            severity = shift_severity(base, steps)
         evidence = hit.evidence
         if reasons:
             evidence = {**evidence, "severity_context": {"base": base.value, "reasons": reasons}}

@@ -30,6 +30,7 @@ from seology_pipeline.audit.checks import (
     urls,
 )
 from seology_pipeline.audit.config import AuditConfig
+from seology_pipeline.audit.standards import STANDARDS
 
 
 def _register(*groups: tuple[Rule, ...]) -> tuple[Rule, ...]:
@@ -38,6 +39,9 @@ def _register(*groups: tuple[Rule, ...]) -> tuple[Rule, ...]:
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
         raise RuntimeError(f"audit rule codes registered twice: {duplicates}")
+    unsourced = sorted(set(codes) - set(STANDARDS))
+    if unsourced:
+        raise RuntimeError(f"audit rules without a standard in audit/standards.py: {unsourced}")
     rank = {severity: n for n, severity in enumerate(reversed(SEVERITY_ORDER))}
     return tuple(sorted(rules, key=lambda r: (rank[r.severity], r.category, r.code)))
 
@@ -70,6 +74,7 @@ def catalogue(config: AuditConfig | None = None) -> list[RuleInfo]:
             title=rule.title,
             description=rule.description,
             thresholds={name: getattr(config, name) for name in rule.thresholds},
+            standard=STANDARDS[rule.code],
         )
         for rule in RULES
         if rule.code not in config.disabled_rules

@@ -235,7 +235,7 @@ def report(site_id: str, fmt: str, crawl_id: int | None, output: Path | None) ->
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def rules(fmt: str) -> None:
-    """List the audit's rules with their severity and thresholds."""
+    """List the audit's rules with their severity, thresholds and the standard each follows."""
     from seology_pipeline.audit.rules import catalogue
 
     entries = catalogue()
@@ -250,6 +250,7 @@ def rules(fmt: str) -> None:
                 "category": e.category,
                 "title": e.title,
                 "thresholds": ", ".join(f"{k}={v}" for k, v in e.thresholds.items()),
+                "standard": e.standard,
             }
             for e in entries
         ]

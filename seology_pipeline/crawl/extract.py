@@ -367,8 +367,9 @@ def apply_page_data(record: PageRecord, data: PageData, scope: Scope) -> None:
     record.h1_texts = list(data["h1_texts"])
     record.lang = data["lang"]
     record.viewport = data["viewport"]
+    record.canonical_href = data["canonicals"][0][0] if data["canonicals"] else None
     record.hreflang = [
-        Hreflang(lang, normalise(href, base) or href) for lang, href in data["hreflang"]
+        Hreflang(lang, normalise(href, base) or href, href) for lang, href in data["hreflang"]
     ]
     record.open_graph = dict(data["open_graph"])
     record.twitter = dict(data["twitter"])

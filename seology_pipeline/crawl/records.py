@@ -78,8 +78,11 @@ class ImageRecord:
 
 @dataclass(slots=True)
 class Hreflang:
+    """An hreflang alternate: ``url`` resolved, ``href`` as written (empty on old records)."""
+
     lang: str
     url: str
+    href: str = ""
 
 
 @dataclass(slots=True)
@@ -121,6 +124,7 @@ class PageRecord:
     meta_descriptions: list[TagText] = field(default_factory=list)
     meta_robots: list[str] = field(default_factory=list)
     canonicals: list[TagText] = field(default_factory=list)
+    canonical_href: str | None = None
     header_canonical: str | None = None
     heading_counts: dict[str, int] = field(default_factory=dict)
     heading_levels: list[int] = field(default_factory=list)
