@@ -5,8 +5,9 @@
 Content follows what a visitor sees. Hidden subtrees (:data:`HIDDEN_SELECTOR`: ``hidden``,
 ``aria-hidden``, a closed ``<dialog>``, ``<template>``, ``<noscript>``, inline ``display:none`` or
 ``visibility:hidden``; in the browser also the computed style) give no text and no images. Main
-text is the first visible ``<main>`` (or ``[role=main]``), else the first visible ``<article>``,
-else ``<body>``, always without boilerplate (:data:`BOILERPLATE_SELECTOR`: scripts, navigation,
+text is the first visible ``<main>`` (or ``[role=main]``), else the page's one visible
+``<article>`` (a list of several articles is an archive page: its body is the content), else
+``<body>``, always without boilerplate (:data:`BOILERPLATE_SELECTOR`: scripts, navigation,
 header, footer, aside, dialogs, cookie and consent banners). Word count, content hash and simhash
 are computed from it. A link's anchor is its accessible name: ``aria-label``, else its text, else
 an image's ``alt`` or an SVG ``<title>``, else its ``title`` attribute.
@@ -127,8 +128,9 @@ EXTRACT_JS = """() => {
     const v = r.getAttribute(tag === 'object' ? 'data' : (tag === 'link' ? 'href' : 'src'));
     if (v) out.resources.push(v);
   }
-  const firstShown = (sel) => [...document.querySelectorAll(sel)].find(shown);
-  const root = firstShown('main, [role=main]') || firstShown('article') || document.body ||
+  const mains = [...document.querySelectorAll('main, [role=main]')].filter(shown);
+  const articles = [...document.querySelectorAll('article')].filter(shown);
+  const root = mains[0] || (articles.length === 1 ? articles[0] : null) || document.body ||
     document.documentElement;
   const parts = [];
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
@@ -293,7 +295,13 @@ def parse_html(html: str) -> PageData:
         out["images"].append(
             (a.get("src") or a.get("data-src"), a.get("alt"), a.get("width"), a.get("height"))
         )
-    root = tree.css_first("main, [role=main]") or tree.css_first("article") or tree.body or document
+    articles = tree.css("article")
+    root = (
+        tree.css_first("main, [role=main]")
+        or (articles[0] if len(articles) == 1 else None)
+        or tree.body
+        or document
+    )
     _remove(root, BOILERPLATE_SELECTOR)
     out["text"] = root.text(separator=" ")
     return out

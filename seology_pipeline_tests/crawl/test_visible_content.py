@@ -130,3 +130,11 @@ def test_subresources_only_count_as_resources() -> None:
         "http://x.example/i.png",
         "http://x.example/frame",
     ]
+
+
+def test_an_archive_of_several_articles_is_read_whole(browser: Browser) -> None:
+    html = """<html><body><header><h1>Blog</h1></header><section>
+      <article><h2>One</h2><p>alpha beta</p></article>
+      <article><h2>Two</h2><p>gamma delta</p></article></section></body></html>"""
+    for data in _both(browser, html):
+        assert data["text"].split() == ["One", "alpha", "beta", "Two", "gamma", "delta"]
