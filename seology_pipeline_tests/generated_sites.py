@@ -19,13 +19,14 @@ VOCABULARY = (
     "storage volume backup restore migrate upgrade rollback monitor alert metric latency budget "
     "garden river mountain harbour village market bakery orchard meadow forest valley island "
     "summer winter autumn spring morning evening quickly carefully simply clearly often rarely"
-).split()
+)
 
 
 def prose(seed: str, words: int = 260) -> str:
     """Deterministic, distinct filler text (one paragraph per 40 words)."""
     rng = random.Random(seed)
-    chosen = [rng.choice(VOCABULARY) for _ in range(words)]
+    pool = VOCABULARY.split()
+    chosen = [rng.choice(pool) for _ in range(words)]
     paragraphs = [" ".join(chosen[i : i + 40]).capitalize() + "." for i in range(0, words, 40)]
     return "\n\n".join(paragraphs)
 
