@@ -12,6 +12,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+UNLINKED_DEPTH = -1
+"""The depth of a URL reached only through a sitemap or a canonical, not through links."""
+
 
 class ErrorKind(enum.StrEnum):
     """Why a URL produced no usable page."""
@@ -117,6 +120,7 @@ class PageRecord:
     content_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     ttfb_ms: float | None = None
+    ttfb_samples_ms: list[float] = field(default_factory=list)
     load_ms: float | None = None
     size_bytes: int | None = None
     rendered: bool = False
@@ -228,6 +232,10 @@ class SiteFacts:
     duration_s: float | None = None
     pages_rendered: int = 0
     skipped_urls: dict[str, int] = field(default_factory=dict)
+    urls_left: dict[str, int] = field(default_factory=dict)
+    sitemap_only_urls: int = 0
+    sitemap_hygiene: dict[str, int] = field(default_factory=dict)
+    canonical_targets_checked: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(dataclasses.asdict(self))
