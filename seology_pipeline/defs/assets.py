@@ -154,6 +154,10 @@ def crawled_pages(
             "duration_s": round(outcome.duration_s, 2),
             "pages_per_s": round(outcome.pages / max(outcome.duration_s, 1e-3), 2),
             "stopped_reason": outcome.facts.get("stopped_reason") or "done",
+            "urls_left": dg.MetadataValue.json(outcome.facts.get("urls_left") or {}),
+            "sitemap_only_urls": outcome.facts.get("sitemap_only_urls") or 0,
+            "sitemap_hygiene": dg.MetadataValue.json(outcome.facts.get("sitemap_hygiene") or {}),
+            "canonical_targets_checked": outcome.facts.get("canonical_targets_checked") or 0,
         },
         check_results=[
             dg.AssetCheckResult(

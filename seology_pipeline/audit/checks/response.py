@@ -88,8 +88,9 @@ def _slow_response(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
         return None
     return Hit(
         page.url,
-        f"Time to first byte was {page.ttfb_ms:.0f} ms (limit {limit:.0f} ms).",
-        {"ttfb_ms": round(page.ttfb_ms, 1), "limit_ms": limit},
+        f"Time to first byte was {page.ttfb_ms:.0f} ms (limit {limit:.0f} ms"
+        + (f", median of {len(page.ttfb_samples_ms)} samples)." if page.ttfb_samples_ms else ")."),
+        {"ttfb_ms": round(page.ttfb_ms, 1), "limit_ms": limit, "samples_ms": page.ttfb_samples_ms},
     )
 
 
@@ -173,7 +174,8 @@ RULES: tuple[Rule, ...] = (
         Category.PERFORMANCE,
         Severity.MEDIUM,
         "Slow server response",
-        "Time to first byte above slow_ttfb_ms.",
+        "Time to first byte above slow_ttfb_ms; the crawler measures a page above its re-check "
+        "threshold again and keeps the median of three samples, so identical runs agree.",
         per_page(_slow_response),
         Scope.PAGE,
         ("slow_ttfb_ms",),
