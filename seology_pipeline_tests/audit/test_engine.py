@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -328,3 +329,11 @@ def test_noindex_severity_follows_where_the_page_is_referenced() -> None:
         site.page(n).meta_robots = ["noindex"]  # 7 of 9 sitemap URLs
     got = {f.url: f.severity for f in site.audit().issues if f.rule_code == "noindex_linked"}
     assert got[url(3)] == Severity.CRITICAL and got[url(4)] == Severity.LOW
+
+
+def test_readme_lists_every_rule_with_its_standard() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for info in catalogue():
+        row = f"| `{info.code}` | {info.severity} | {info.title} | {info.standard} |"
+        assert row in readme, f"README rules table is out of date for {info.code}"
+    assert f"detects SEO issues ({len(RULES)} rules)" in readme
