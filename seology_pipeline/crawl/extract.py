@@ -179,7 +179,7 @@ def _remove(root: LexborNode, selector: str) -> None:
         node.decompose()
 
 
-def _link(node: LexborNode) -> tuple[str | None, str, str, str]:
+def _link(node: LexborNode) -> list[Any]:
     a = node.attributes
     name = _clean(a.get("aria-label")) or _clean(node.text())
     if not name:
@@ -199,7 +199,7 @@ def _link(node: LexborNode) -> tuple[str | None, str, str, str]:
         kind = "target"
     else:
         kind = ""
-    return (href, name, a.get("rel") or "", kind)
+    return [href, name, a.get("rel") or "", kind]
 
 
 def parse_html(html: str) -> PageData:
@@ -231,13 +231,13 @@ def parse_html(html: str) -> PageData:
         out["lang"] = html_node.attributes.get("lang")
     for node in tree.css("title"):
         if not _inside(node, "svg"):
-            out["titles"].append((_clean(node.text()), _inside(node, "head")))
+            out["titles"].append([_clean(node.text()), _inside(node, "head")])
     for node in tree.css("meta"):
         attrs = {k.lower(): v or "" for k, v in node.attributes.items()}
         name, prop = attrs.get("name", "").lower(), attrs.get("property", "").lower()
         content = attrs.get("content", "")
         if name == "description":
-            out["meta_descriptions"].append((_clean(content), _inside(node, "head")))
+            out["meta_descriptions"].append([_clean(content), _inside(node, "head")])
         elif name == "robots":
             out["meta_robots"].append(content)
         elif name == "viewport" and out["viewport"] is None:
@@ -253,9 +253,9 @@ def parse_html(html: str) -> PageData:
         rel = (node.attributes.get("rel") or "").lower().split()
         href = node.attributes.get("href") or ""
         if "canonical" in rel:
-            out["canonicals"].append((href, _inside(node, "head")))
+            out["canonicals"].append([href, _inside(node, "head")])
         if "alternate" in rel and "hreflang" in node.attributes:
-            out["hreflang"].append((node.attributes.get("hreflang") or "", href))
+            out["hreflang"].append([node.attributes.get("hreflang") or "", href])
     base = tree.css_first("base[href]")
     if base is not None:
         out["base"] = base.attributes.get("href")
@@ -293,7 +293,7 @@ def parse_html(html: str) -> PageData:
     for node in tree.css("img"):
         a = node.attributes
         out["images"].append(
-            (a.get("src") or a.get("data-src"), a.get("alt"), a.get("width"), a.get("height"))
+            [a.get("src") or a.get("data-src"), a.get("alt"), a.get("width"), a.get("height")]
         )
     articles = tree.css("article")
     root = (

@@ -4,7 +4,8 @@
 :data:`~seology_pipeline.crawl.extract.EXTRACT_JS` evaluates to; :data:`PAGE_DATA` validates it
 (the tests hold both extractors to it). Only the raw extractor gives ``hints``; only the
 rendered one ``title`` (``document.title``) and ``url`` (the document's final URL).
-Pairs are ``[text, in_head]``; a link is ``[href, accessible name, rel, kind]`` where kind is
+Entries are JSON arrays (lists; :data:`PAGE_DATA` reads them as the tuples below): pairs are
+``[text, in_head]``; a link is ``[href, accessible name, rel, kind]`` where kind is
 ``""`` (a plain link), ``"button"`` (``role=button``), ``"click"`` (an ``onclick`` handler) or
 ``"target"`` (``<a name>``/``<a id>`` without href); an image is ``[src, alt, width, height]``.
 """
