@@ -29,6 +29,7 @@ class FollowUps:
         self.settings = settings
         self.fetcher = fetcher
         self.facts = facts
+        self.scope = scope
         self.sitemaps = Sitemaps(fetcher, facts)
         self.canonicals = CanonicalTargets(scope, settings.max_canonical_checks)
         self._stages = ["sitemap", "canonical"]
@@ -52,7 +53,7 @@ class FollowUps:
             if stage == "sitemap":
                 if self.facts.final_root_url:
                     await self.sitemaps.discover_beside(self.facts.final_root_url)
-                urls = self.sitemaps.unvisited(seen)
+                urls = [u for u in self.sitemaps.unvisited(seen) if self.scope.is_internal(u)]
                 sitemap = self.facts.sitemap_urls[0] if self.facts.sitemap_urls else None
                 batch: list[FollowUp] = [(url, sitemap, True) for url in urls]
                 self.facts.sitemap_only_urls = len(batch)

@@ -110,3 +110,11 @@ def test_a_slow_first_response_is_timed_again() -> None:
     home = records["/"]
     assert len(home.ttfb_samples_ms) == 3 and home.ttfb_samples_ms[0] >= 400
     assert home.ttfb_ms is not None and home.ttfb_ms < 200
+
+
+def test_sitemap_urls_of_another_host_are_not_crawled() -> None:
+    with serve_site({"/": page("<title>Home</title>")}) as site:
+        site.routes["/sitemap.xml"] = _xml(_urlset("https://docs.example", "/a", "/b"))
+        records, facts = crawl(settings_for(site))
+    assert sorted(records) == ["/"] and facts.sitemap_only_urls == 0
+    assert facts.sitemap_url_count == 2
