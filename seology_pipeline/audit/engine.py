@@ -144,20 +144,19 @@ def _findings(rule: Rule, hits: list[Hit], ctx: AuditContext) -> Iterable[Findin
             and affected > config.prevalence_ratio * ctx.indexable_count
         )
     for hit in hits:
-        reasons = []
-        steps = 0
-        if hit.severity is not None:
+        reasons: list[str] = []
+        if hit.severity is not None:  # the rule judged the context itself
             severity = config.severity_overrides.get(rule.code, hit.severity)
-        elif rule.scope is not Scope.SITE:
-            if ctx.is_home(hit.url):
-                reasons.append("home page")
-            if prevalent:
-                reasons.append(f"affects over {config.prevalence_ratio:.0%} of indexable pages")
+        else:
+            if rule.scope is not Scope.SITE:
+                if ctx.is_home(hit.url):
+                    reasons.append("home page")
+                if prevalent:
+                    reasons.append(f"affects over {config.prevalence_ratio:.0%} of indexable pages")
             steps = 1 if reasons else 0
             if rule.scope is Scope.PAGE and hit.url in ctx.non_indexable_urls:
                 reasons.append("page is noindex or canonicalised elsewhere")
                 steps -= 1
-        if hit.severity is None:
             severity = shift_severity(base, steps)
         evidence = hit.evidence
         if reasons:

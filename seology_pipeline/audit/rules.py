@@ -10,6 +10,10 @@ at its rule's severity (or the site's ``severity_overrides``) and then
   only: rules about indexability itself keep their level there);
 * both together cancel out; levels stay within low…critical. Site-wide rules (scope ``site``)
   are never adjusted. The evidence of an adjusted finding names the reasons.
+* a rule that judges the context itself (``noindex_linked``, ``canonicalised``) sets each hit's
+  severity; only the site's ``severity_overrides`` replace it.
+
+Every rule names the standard it follows in :mod:`seology_pipeline.audit.standards`.
 """
 
 from __future__ import annotations
