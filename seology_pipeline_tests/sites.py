@@ -77,7 +77,7 @@ def _resolve(route: Route, request: Request) -> Response:
     return Response(status, headers, body)
 
 
-def _folder_routes(folder: Path) -> dict[str, Route]:
+def folder_routes(folder: Path) -> dict[str, Route]:
     routes: dict[str, Route] = {}
     for path in folder.rglob("*"):
         if path.is_file():
@@ -125,7 +125,7 @@ class _Server(ThreadingHTTPServer):
 @contextmanager
 def serve_site(routes: Mapping[str, Route] | Path, host: str = "127.0.0.1") -> Iterator[Site]:
     """Serve ``routes`` (or the files of a folder) on ``host`` at a free port until exit."""
-    table = _folder_routes(routes) if isinstance(routes, Path) else dict(routes)
+    table = folder_routes(routes) if isinstance(routes, Path) else dict(routes)
     server = _Server((host, 0), _Handler)
     port = server.server_address[1]
     site = Site(f"http://{host}:{port}", port, table)

@@ -4,6 +4,8 @@ Issues are grouped by severity and category (counts, affected URLs, rule breakdo
 example issues with their ids). Crawled text is cleaned and capped here, before anything sees it.
 When the payload is over budget, examples are dropped from the lowest severity upwards; as a last
 resort only totals are sent. The result records what was sent and whether it was truncated.
+Beside the groups goes the impact ranking of :mod:`seology_pipeline.analysis.ranking` (one entry
+per rule: severity × share of pages × page importance), dropped with the high examples.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +21,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from seology_pipeline.analysis.ranking import page_importance, rank_rules
 from seology_pipeline.analysis.text import clean_text, data_json
 from seology_pipeline.db.models import Crawl, CrawlStatus, IssueStatus, SeoIssue, SiteConnection
 
@@ -28,6 +31,7 @@ MESSAGE_LIMIT = 200
 EVIDENCE_VALUE_LIMIT = 120
 EVIDENCE_KEYS = 6
 RULES_PER_GROUP = 10
+RANKED_RULES = 10
 ISSUE_COLUMNS = ("id", "rule_code", "category", "severity", "url", "message", "evidence", "change")
 
 # Truncation levels, tried in order: examples of lower severities go first, then all groups.
@@ -50,6 +54,7 @@ class SiteIssues:
     root_url: str
     context: dict[str, Any]
     issues: pd.DataFrame
+    page_importance: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -96,6 +101,7 @@ def load_site_issues(session: Session, site: SiteConnection, crawl: Crawl) -> Si
         root_url=site.root_url,
         context=_context(session, site, crawl, issues),
         issues=issues,
+        page_importance=page_importance(session, crawl.id),
     )
 
 
@@ -227,12 +233,23 @@ def payload_at_level(
         "totals": totals(site.issues),
         "truncation": name,
     }
+    if "high" not in without_examples:  # the impact ranking goes with the high examples
+        payload["ranking"] = ranking(site)
     if keep_groups:
         payload["groups"] = [
             group | {"examples": []} if group["severity"] in without_examples else group
             for group in groups
         ]
     return payload
+
+
+def ranking(site: SiteIssues, limit: int = RANKED_RULES) -> list[dict[str, Any]]:
+    """The rules by impact (severity × share of pages × page importance), best first."""
+    if site.issues.empty:
+        return []
+    pages = int(site.context.get("pages_crawled") or 0)
+    ranked = rank_rules(site.issues, site.page_importance, pages)
+    return [rule.as_dict() for rule in ranked[:limit]]
 
 
 def sent_ids(payload: dict[str, Any]) -> frozenset[int]:

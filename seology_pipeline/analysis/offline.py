@@ -1,16 +1,17 @@
 """The rule-based analyst: fills the same schema deterministically, without AI.
 
-One action per audit rule, ranked by ``severity weight × share of pages affected ÷ effort``
-within each severity tier: every critical action comes before any high one, and so on (a single
-5xx page outranks missing social tags on every page). Ties: issue count, rule code. Quick wins
-are the best-ranked low-effort actions.
+One action per audit rule, grouped across the severities its findings got in context, ranked by
+impact (:mod:`seology_pipeline.analysis.ranking`: severity × share of pages affected × importance
+of those pages), each saying how many pages it fixes: broken links on most pages outrank one
+home-page finding. Quick wins are the best-ranked low-effort actions.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from seology_pipeline.analysis.inputs import SEVERITIES, SEVERITY_RANK, SiteIssues
+from seology_pipeline.analysis.inputs import SEVERITIES, SiteIssues
+from seology_pipeline.analysis.ranking import RuleImpact, rank_rules
 from seology_pipeline.analysis.schema import (
     MAX_ACTIONS,
     MAX_IDS,
@@ -28,8 +29,6 @@ from seology_pipeline.audit.rules import RULES
 OFFLINE_VERSION = "rules-v1"
 LABEL = "Rule-based analysis (not AI)"
 RULE_TITLES = {rule.code: rule.title for rule in RULES}
-SEVERITY_WEIGHT = {"critical": 8.0, "high": 4.0, "medium": 2.0, "low": 1.0}
-EFFORT_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 3.0}
 # Typical effort per issue category; anything unknown counts as medium.
 CATEGORY_EFFORT = {
     "meta": "low",
@@ -52,7 +51,7 @@ CATEGORY_EFFORT = {
 
 
 def rule_based_analysis(site: SiteIssues) -> SiteAnalysis:
-    """Rank the site's open issues per rule; same input, same output."""
+    """Rank the site's open issues per rule by impact; same input, same output."""
     issues = site.issues
     pages = max(int(site.context.get("pages_crawled") or 0), 1)
     if issues.empty:
@@ -63,17 +62,11 @@ def rule_based_analysis(site: SiteIssues) -> SiteAnalysis:
             quick_wins=[],
         )
     hosts = site_hosts(site.root_url)
-    scored = []
-    for (rule_code, category, severity), group in issues.groupby(
-        ["rule_code", "category", "severity"], sort=True
-    ):
-        urls = sorted(u for u in group["url"].dropna().unique() if is_own_url(u, hosts))
-        share = min(len(urls) / pages, 1.0) if urls else 1.0  # no URL: a site-wide issue
-        effort = CATEGORY_EFFORT.get(str(category).lower(), "medium")
-        score = SEVERITY_WEIGHT[severity] * share / EFFORT_WEIGHT[effort]
-        scored.append((score, rule_code, category, severity, effort, share, urls, group))
-    scored.sort(key=lambda s: (SEVERITY_RANK[s[3]], -s[0], -len(s[7]), s[1], s[2]))
-    actions = [_action(*entry[1:]) for entry in scored[:MAX_ACTIONS]]
+    ranked = rank_rules(issues, site.page_importance, pages)
+    actions = [
+        _action(rule, issues[issues["rule_code"] == rule.rule_code], hosts)
+        for rule in ranked[:MAX_ACTIONS]
+    ]
     quick_wins = [
         QuickWin(
             title=action.title,
@@ -86,38 +79,36 @@ def rule_based_analysis(site: SiteIssues) -> SiteAnalysis:
     return SiteAnalysis(summary=_summary(site, actions), actions=actions, quick_wins=quick_wins)
 
 
-def _action(
-    rule_code: str,
-    category: str,
-    severity: str,
-    effort: str,
-    share: float,
-    urls: list[str],
-    group: pd.DataFrame,
-) -> RankedAction:
+def _action(rule: RuleImpact, group: pd.DataFrame, hosts: frozenset[str]) -> RankedAction:
     example = clean_text(group.sort_values("id")["message"].iloc[0], 200)
-    count = len(group)
-    reach = SEVERITY_WEIGHT[severity] * share
-    if severity == "critical" or reach >= 2:
-        impact = "high"  # a critical issue is high impact even on one page
-    elif reach < 0.5 and severity != "high":
+    urls = sorted(u for u in group["url"].dropna().unique() if is_own_url(u, hosts))
+    count = rule.issues
+    effort = CATEGORY_EFFORT.get(rule.category.lower(), "medium")
+    if rule.score >= 2 or (rule.severity == "critical" and rule.share >= 0.1):
+        impact = "high"
+    elif rule.score < 0.5 and rule.severity != "critical":
         impact = "low"
     else:
         impact = "medium"
+    fixes = (
+        f"fixes {rule.pages_affected} page{'s' if rule.pages_affected != 1 else ''} "
+        f"({rule.share:.0%} of crawled pages)"
+        if rule.pages_affected
+        else "a site-wide fix"
+    )
     return RankedAction(
         title=clean_text(
-            f"Fix “{RULE_TITLES.get(rule_code, rule_code.replace('_', ' '))}” "
+            f"Fix “{RULE_TITLES.get(rule.rule_code, rule.rule_code.replace('_', ' '))}” "
             f"({count} issue{'s' if count != 1 else ''})",
             160,
         ),
         rationale=(
-            f"{count} {severity} {category} issue{'s' if count != 1 else ''} on "
-            f"{len(urls)} URL{'s' if len(urls) != 1 else ''} ({share:.0%} of crawled pages). "
-            f"Example: {example}"
+            f"One change {fixes}; up to {rule.severity} severity, impact "
+            f"{rule.score:.2f} (severity × share of pages × page importance). Example: {example}"
         ),
         issue_ids=[int(i) for i in sorted(group["id"])[:MAX_IDS]],
-        category=clean_text(category, 40),
-        severity=severity,
+        category=clean_text(rule.category, 40),
+        severity=rule.severity,
         impact=impact,
         effort=effort,
         affected_urls=urls[:MAX_URLS],

@@ -6,12 +6,10 @@ import enum
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from seology_pipeline.audit.site import AuditContext
 from seology_pipeline.db.models import Severity
-
-if TYPE_CHECKING:
-    from seology_pipeline.audit.site import AuditContext
 
 SEVERITY_ORDER: tuple[Severity, ...] = (
     Severity.LOW,
@@ -64,15 +62,18 @@ class Hit:
 
     ``key`` is the part of the evidence that tells two hits of one rule on one URL apart
     (an image URL, a response header); it goes into the fingerprint, measured values do not.
+    ``severity``, when a rule sets it, is the finding's severity as it stands (the rule judged the
+    context itself): no context adjustment applies, only the site's ``severity_overrides``.
     """
 
     url: str | None
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     key: str = ""
+    severity: Severity | None = None
 
 
-Check = Callable[["AuditContext"], Iterable[Hit]]
+Check = Callable[[AuditContext], Iterable[Hit]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,7 @@ class RuleInfo:
     title: str
     description: str
     thresholds: dict[str, Any]
+    standard: str
 
 
 @dataclass(slots=True)

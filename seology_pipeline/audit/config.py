@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from seology_pipeline.db.models import Severity
 
@@ -54,6 +62,9 @@ class AuditConfig(BaseModel):
     image_max_bytes: int = Field(100 * 1024, ge=1)
     url_max_length: int = Field(115, ge=10)
     sitemap_max_urls: int = Field(50_000, ge=1)
+    noindex_sitemap_critical_share: float = Field(
+        0.5, gt=0, le=1.0, description="share of noindex sitemap URLs that makes noindex critical"
+    )
     prevalence_ratio: float = Field(0.10, gt=0, le=1.0)
     prevalence_min_pages: int = Field(
         3, ge=1, description="fewest affected pages before prevalence escalates a rule"
@@ -63,10 +74,9 @@ class AuditConfig(BaseModel):
 
     @field_validator("disabled_rules", "severity_overrides")
     @classmethod
-    def _known_rule_codes(cls, value: Any) -> Any:
-        from seology_pipeline.audit.rules import RULE_CODES
-
-        unknown = sorted(set(value) - RULE_CODES)
+    def _known_rule_codes(cls, value: Any, info: ValidationInfo) -> Any:
+        known = (info.context or {}).get("rule_codes")
+        unknown = sorted(set(value) - known) if known is not None else []
         if unknown:
             raise ValueError(
                 f"unknown rule code(s) {', '.join(unknown)}; `seology audit rules` lists them"
@@ -99,8 +109,11 @@ class AuditConfig(BaseModel):
         return int((1.0 - self.near_duplicate_similarity) * 64 + 1e-9)
 
     @classmethod
-    def from_site_settings(cls, settings: dict[str, Any] | None) -> AuditConfig:
-        """The config of a site from its ``site_connections.settings`` (the ``audit`` key).
+    def from_site_settings(
+        cls, settings: dict[str, Any] | None, rule_codes: frozenset[str]
+    ) -> AuditConfig:
+        """The config of a site from its ``site_connections.settings`` (the ``audit`` key);
+        rule codes named in it must be among ``rule_codes``.
 
         Raises ``ValueError`` naming the offending ``audit.<field>`` setting.
         """
@@ -110,7 +123,7 @@ class AuditConfig(BaseModel):
                 f"site setting 'audit' must be a JSON object, not {type(overrides).__name__}"
             )
         try:
-            return cls.model_validate(overrides)
+            return cls.model_validate(overrides, context={"rule_codes": rule_codes})
         except ValidationError as exc:
             problems = "; ".join(
                 f"audit.{'.'.join(str(p) for p in err['loc']) or '(object)'}: {err['msg']}"

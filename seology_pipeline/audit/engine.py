@@ -144,18 +144,20 @@ def _findings(rule: Rule, hits: list[Hit], ctx: AuditContext) -> Iterable[Findin
             and affected > config.prevalence_ratio * ctx.indexable_count
         )
     for hit in hits:
-        reasons = []
-        steps = 0
-        if rule.scope is not Scope.SITE:
-            if ctx.is_home(hit.url):
-                reasons.append("home page")
-            if prevalent:
-                reasons.append(f"affects over {config.prevalence_ratio:.0%} of indexable pages")
+        reasons: list[str] = []
+        if hit.severity is not None:  # the rule judged the context itself
+            severity = config.severity_overrides.get(rule.code, hit.severity)
+        else:
+            if rule.scope is not Scope.SITE:
+                if ctx.is_home(hit.url):
+                    reasons.append("home page")
+                if prevalent:
+                    reasons.append(f"affects over {config.prevalence_ratio:.0%} of indexable pages")
             steps = 1 if reasons else 0
             if rule.scope is Scope.PAGE and hit.url in ctx.non_indexable_urls:
                 reasons.append("page is noindex or canonicalised elsewhere")
                 steps -= 1
-        severity = shift_severity(base, steps)
+            severity = shift_severity(base, steps)
         evidence = hit.evidence
         if reasons:
             evidence = {**evidence, "severity_context": {"base": base.value, "reasons": reasons}}

@@ -10,11 +10,15 @@ at its rule's severity (or the site's ``severity_overrides``) and then
   only: rules about indexability itself keep their level there);
 * both together cancel out; levels stay within low…critical. Site-wide rules (scope ``site``)
   are never adjusted. The evidence of an adjusted finding names the reasons.
+* a rule that judges the context itself (``noindex_linked``, ``canonicalised``) sets each hit's
+  severity; only the site's ``severity_overrides`` replace it.
+
+Every rule names the standard it follows in :mod:`seology_pipeline.audit.standards`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from seology_pipeline.audit.base import SEVERITY_ORDER, Rule, RuleInfo
 from seology_pipeline.audit.checks import (
@@ -29,9 +33,8 @@ from seology_pipeline.audit.checks import (
     structured,
     urls,
 )
-
-if TYPE_CHECKING:
-    from seology_pipeline.audit.config import AuditConfig
+from seology_pipeline.audit.config import AuditConfig
+from seology_pipeline.audit.standards import STANDARDS
 
 
 def _register(*groups: tuple[Rule, ...]) -> tuple[Rule, ...]:
@@ -40,6 +43,9 @@ def _register(*groups: tuple[Rule, ...]) -> tuple[Rule, ...]:
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
         raise RuntimeError(f"audit rule codes registered twice: {duplicates}")
+    unsourced = sorted(set(codes) - set(STANDARDS))
+    if unsourced:
+        raise RuntimeError(f"audit rules without a standard in audit/standards.py: {unsourced}")
     rank = {severity: n for n, severity in enumerate(reversed(SEVERITY_ORDER))}
     return tuple(sorted(rules, key=lambda r: (rank[r.severity], r.category, r.code)))
 
@@ -62,8 +68,6 @@ RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
 def catalogue(config: AuditConfig | None = None) -> list[RuleInfo]:
     """Every rule with its base severity and the threshold values ``config`` gives it."""
-    from seology_pipeline.audit.config import AuditConfig
-
     config = config or AuditConfig()
     return [
         RuleInfo(
@@ -74,7 +78,16 @@ def catalogue(config: AuditConfig | None = None) -> list[RuleInfo]:
             title=rule.title,
             description=rule.description,
             thresholds={name: getattr(config, name) for name in rule.thresholds},
+            standard=STANDARDS[rule.code],
         )
         for rule in RULES
         if rule.code not in config.disabled_rules
     ]
+
+
+def site_config(settings: dict[str, Any] | None) -> AuditConfig:
+    """A site's audit config from its ``site_connections.settings`` (the ``audit`` key).
+
+    Raises ``ValueError`` naming the offending ``audit.<field>`` setting or unknown rule code.
+    """
+    return AuditConfig.from_site_settings(settings, RULE_CODES)

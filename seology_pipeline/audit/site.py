@@ -87,7 +87,7 @@ class AuditContext:
             redirected = bool(page.redirect_chain) or page.redirect_loop
             blocked = page.error_kind == ErrorKind.BLOCKED_BY_ROBOTS
             noindex = page.noindex
-            canonicalised = canonical is not None and canonical not in (page.url, base)
+            canonical_other = canonical is not None and canonical not in (page.url, base)
             html_ok = page.is_html and status == 200
             simhash = page.simhash
             rows.append(
@@ -98,7 +98,7 @@ class AuditContext:
                     html_ok,
                     noindex,
                     canonical,
-                    canonicalised,
+                    canonical_other,
                     blocked,
                     page.in_sitemap or page.url in self.sitemap_urls,
                     page.depth,
@@ -118,7 +118,7 @@ class AuditContext:
                 "html_ok",
                 "noindex",
                 "canonical",
-                "canonicalised",
+                "canonical_other",
                 "blocked",
                 "in_sitemap",
                 "depth",
@@ -129,6 +129,7 @@ class AuditContext:
                 "simhash",
             ],
         )
+        frame["canonicalised"] = frame["canonical_other"] & self._valid_canonical_targets(frame)
         frame["indexable"] = (
             frame["html_ok"]
             & ~frame["redirected"]
@@ -137,6 +138,19 @@ class AuditContext:
             & ~frame["blocked"]
         )
         return frame
+
+    def _valid_canonical_targets(self, frame: pd.DataFrame) -> np.ndarray:
+        """Per row: whether its canonical target may be trusted (crawled: 200 HTML, no redirect,
+        not noindex, not blocked; not crawled, e.g. on another host: trusted)."""
+        valid = np.ones(len(frame), dtype=bool)
+        ok = frame["html_ok"] & ~frame["redirected"] & ~frame["noindex"] & ~frame["blocked"]
+        ok = ok.to_numpy()
+        canonicals = frame["canonical"].to_numpy()
+        for i in np.flatnonzero(frame["canonical_other"].to_numpy()):
+            j = self.by_url.get(canonicals[i])
+            if j is not None:
+                valid[i] = ok[j]
+        return valid
 
     def _link_frame(self) -> pd.DataFrame:
         """Internal crawlable links as rows ``src`` → ``dst`` (``-1``: target not crawled).

@@ -28,12 +28,12 @@ def _flat(entry: Any) -> dict[str, Any]:
     show_default=True,
 )
 def rules(fmt: str) -> None:
-    """List the audit's rules with their severity and thresholds."""
+    """List the audit's rules with their severity, thresholds and the standard each follows."""
     entries = catalogue()
     if fmt == "json":
         click.echo(json.dumps([dataclasses.asdict(e) for e in entries], indent=2))
     elif fmt == "csv":
         click.echo(pd.DataFrame([_flat(e) for e in entries]).to_csv(index=False), nl=False)
     else:
-        columns = ("code", "severity", "category", "title", "thresholds")
+        columns = ("code", "severity", "category", "title", "thresholds", "standard")
         echo_table([{c: _flat(e)[c] for c in columns} for e in entries])

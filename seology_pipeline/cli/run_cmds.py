@@ -30,6 +30,7 @@ from seology_pipeline.names import (
 )
 from seology_pipeline.queue import QueueClient
 from seology_pipeline.report import ReportError, format_rows, render_html_report, report_rows
+from seology_pipeline.report.urls import URL_COLUMNS, crawl_export
 from seology_pipeline.runs.registry import SiteRequestError, check_site_request
 from seology_pipeline.settings import dagster_url, data_dir
 
@@ -213,17 +214,31 @@ def status(job_or_run_id: str) -> None:
 )
 @click.option("--crawl", "crawl_id", type=int, help="A past crawl (default: the current one).")
 @click.option(
+    "--urls",
+    "all_urls",
+    is_flag=True,
+    help="table/csv: every crawled URL (status, depth, indexability, …) instead of the issues; "
+    "json always has both.",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (html default: <data dir>/reports/<site>.html).",
 )
-def report(site_id: str, fmt: str, crawl_id: int | None, output: Path | None) -> None:
-    """Print or write a site's issue report."""
+def report(
+    site_id: str, fmt: str, crawl_id: int | None, all_urls: bool, output: Path | None
+) -> None:
+    """Print or write a site's issue report (json: the crawl, every URL and the issues)."""
     engine = _engine()
     try:
         with session_scope(engine) as session:
             if fmt == "html":
                 text = render_html_report(session, site_id, crawl_id)
+            elif fmt == "json":
+                text = json.dumps(crawl_export(session, site_id, crawl_id), indent=2, default=str)
+            elif all_urls:
+                rows = crawl_export(session, site_id, crawl_id)["urls"]
+                text = format_rows(rows, fmt, URL_COLUMNS)
             else:
                 text = format_rows(report_rows(session, site_id, crawl_id), fmt)
     except ReportError as exc:

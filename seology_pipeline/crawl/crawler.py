@@ -1,7 +1,9 @@
 """Crawl one site and stream a :class:`PageRecord` per URL.
 
 Order of work: robots.txt, sitemaps and the root's HTTPS behaviour first (into
-:class:`SiteFacts`), then a breadth-first crawl from the root with ``concurrency`` workers. Every
+:class:`SiteFacts`), then a breadth-first crawl from the root with ``concurrency`` workers, then
+the follow-ups of :mod:`~seology_pipeline.crawl.followups` (sitemap URLs no link reached, within
+``max_pages``; canonical targets not crawled, apart from it). Every
 URL admitted to the crawl yields exactly one record (fetched, failed, or blocked by robots.txt or
 the network guard), so ``max_pages`` is exact. A URL reached through redirects is recorded once,
 under the URL requested, with the chain and the final page's fields; its final URL is not fetched
@@ -37,6 +39,7 @@ from seology_pipeline.crawl.extract import (
     parse_refresh,
 )
 from seology_pipeline.crawl.fetch import Fetched, HttpFetcher, decode_html
+from seology_pipeline.crawl.followups import FollowUps
 from seology_pipeline.crawl.guard import NetworkGuard
 from seology_pipeline.crawl.politeness import (
     OVERLOAD_STATUSES,
@@ -45,6 +48,7 @@ from seology_pipeline.crawl.politeness import (
     retry_after_seconds,
 )
 from seology_pipeline.crawl.records import (
+    UNLINKED_DEPTH,
     ErrorKind,
     HopKind,
     PageRecord,
@@ -52,7 +56,7 @@ from seology_pipeline.crawl.records import (
     RenderDiff,
     SiteFacts,
 )
-from seology_pipeline.crawl.robots import load_robots, load_sitemaps
+from seology_pipeline.crawl.robots import load_robots
 from seology_pipeline.crawl.settings import CrawlSettings
 from seology_pipeline.crawl.urls import Scope, normalise
 
@@ -89,7 +93,7 @@ class SiteCrawler:
         self.budget = PolitenessBudget(settings.politeness_budget_s)
         self.gate = HostGate(settings.per_host_concurrency, settings.delay_s, self.budget)
         self.robots: Protego | None = None
-        self.sitemap_pages: set[str] = set()
+        self.follow_ups: FollowUps | None = None
         self.renderer: Renderer | None = None
         self._fetcher: HttpFetcher | None = None
         self._frontier: deque[Item] = deque()
@@ -108,6 +112,7 @@ class SiteCrawler:
         root = normalise(s.root_url) or s.root_url
         self._fetcher = fetcher = HttpFetcher(s, self.guard, self.gate)
         started = time.monotonic()  # after the client's one-time set-up (imports, TLS context)
+        self.follow_ups = FollowUps(s, fetcher, self.scope, self.facts)
         if s.render_mode != "never":
             find_browser_executable(s.browser_executable)  # fail fast, with install help
             self.renderer = Renderer(s, self.guard)
@@ -141,6 +146,7 @@ class SiteCrawler:
             if self.renderer is not None:
                 await self.renderer.close()
             self.facts.skipped_urls = dict(self.scope.skipped)
+            self.follow_ups.finish(self._seen)
             self.facts.pages_rendered = self.renderer.pages_rendered if self.renderer else 0
             self.facts.duration_s = round(time.monotonic() - started, 3)
             self.facts.host_slowdowns = self.gate.slowdowns
@@ -150,7 +156,8 @@ class SiteCrawler:
         self.robots = await load_robots(fetcher, root, self.facts)
         if self.facts.crawl_delay and self.settings.obey_robots:
             self.gate.delay_s = max(self.gate.delay_s, self.facts.crawl_delay)
-        self.sitemap_pages = await load_sitemaps(fetcher, root, self.robots, self.facts)
+        assert self.follow_ups is not None
+        await self.follow_ups.sitemaps.discover(root, self.robots)
         if root.startswith("https:"):
             plain = "http:" + root[len("https:") :]
             check = await fetcher.fetch(plain, follow=lambda _: True, max_bytes=1024 * 1024)
@@ -170,6 +177,8 @@ class SiteCrawler:
                 self._stopped = True
                 self.facts.stopped_reason = "time_budget"
             idle = not self._frontier and not self._deferred and self._in_flight == 0
+            if idle and not self._stopped and await self._follow_up():
+                continue
             if self._stopped or idle:
                 await self._give_up_deferred(out)
                 self._wake.set()
@@ -189,6 +198,8 @@ class SiteCrawler:
             try:
                 record = await self._page(*item)
                 if record is not None:
+                    assert self.follow_ups is not None
+                    await self.follow_ups.observe(record)
                     await out.put(record)
             finally:
                 self._in_flight -= 1
@@ -236,11 +247,30 @@ class SiteCrawler:
         self.facts.unrecovered_urls[url] = record.status or 0
         return False
 
-    def _enqueue(self, url: str, depth: int, found_on: str) -> None:
+    async def _follow_up(self) -> bool:
+        """The linked pages are done: queue the follow-ups; False when there are none."""
+        assert self.follow_ups is not None
+        self._in_flight += 1  # the other workers wait meanwhile
+        try:
+            batch = await self.follow_ups.next_batch(self._seen)
+        finally:
+            self._in_flight -= 1
+        for url, found_on, counted in batch:
+            if counted:
+                self._enqueue(url, UNLINKED_DEPTH, found_on)
+            elif url not in self._seen and self.scope.admit(url):
+                self._seen.add(url)
+                self._frontier.append((url, UNLINKED_DEPTH, found_on, 0))
+        self._wake.set()
+        return bool(batch)
+
+    def _enqueue(self, url: str, depth: int, found_on: str | None) -> None:
         if url in self._seen:
             return
         if self._admitted >= self.settings.max_pages:
             self.facts.stopped_reason = self.facts.stopped_reason or "max_pages"
+            assert self.follow_ups is not None
+            self.follow_ups.note_left("max_pages", url)
             return
         if not self.scope.admit(url):
             return
@@ -254,7 +284,6 @@ class SiteCrawler:
     ) -> PageRecord | None:
         """The record of ``url``, or None when it was re-queued to be tried again later."""
         record = PageRecord(url=url, depth=depth, found_on=found_on)
-        record.in_sitemap = url in self.sitemap_pages
         robots = self.robots if self.settings.obey_robots else None
         if robots is not None and not robots.can_fetch(url, self.settings.user_agent):
             record.error_kind = ErrorKind.BLOCKED_BY_ROBOTS
@@ -353,7 +382,13 @@ class SiteCrawler:
         return result.data
 
     def _discover(self, record: PageRecord) -> None:
-        if record.depth >= self.settings.max_depth or record.error_kind is not None:
+        if record.depth == UNLINKED_DEPTH or record.error_kind is not None:
+            return
+        if record.depth >= self.settings.max_depth:
+            assert self.follow_ups is not None
+            for link in record.links:
+                if link.crawlable and link.internal and link.url and link.url not in self._seen:
+                    self.follow_ups.note_left("max_depth", link.url)
             return
         follow_all = self.settings.follow_nofollow
         if not follow_all and "nofollow" in record.robots_directives | _none(record):

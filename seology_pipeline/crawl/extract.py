@@ -1,9 +1,16 @@
 """Page field extraction, the same from raw HTML (selectolax) and from the rendered DOM (one
-``evaluate`` of :data:`EXTRACT_JS`), into one plain dict shape; :func:`apply_page_data` turns that
-dict into :class:`PageRecord` fields.
+``evaluate`` of :data:`EXTRACT_JS`), into one :class:`~seology_pipeline.crawl.page_data.PageData`;
+:func:`apply_page_data` turns it into :class:`PageRecord` fields.
 
-Main text: the first ``<main>`` (or ``[role=main]``), else ``<body>``, without scripts, styles,
-navigation, header, footer and aside. Word count, content hash and simhash are computed from it.
+Content follows what a visitor sees. Hidden subtrees (:data:`HIDDEN_SELECTOR`: ``hidden``,
+``aria-hidden``, a closed ``<dialog>``, ``<template>``, ``<noscript>``, inline ``display:none`` or
+``visibility:hidden``; in the browser also the computed style) give no text and no images. Main
+text is the first visible ``<main>`` (or ``[role=main]``), else the page's one visible
+``<article>`` (a list of several articles is an archive page: its body is the content), else
+``<body>``, always without boilerplate (:data:`BOILERPLATE_SELECTOR`: scripts, navigation,
+header, footer, aside, dialogs, cookie and consent banners). Word count, content hash and simhash
+are computed from it. A link's anchor is its accessible name: ``aria-label``, else its text, else
+an image's ``alt`` or an SVG ``<title>``, else its ``title`` attribute.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from seology_pipeline.crawl import text as text_fp
+from seology_pipeline.crawl.page_data import PageData
 from seology_pipeline.crawl.records import (
     Hreflang,
     ImageRecord,
@@ -25,22 +33,21 @@ from seology_pipeline.crawl.records import (
 )
 from seology_pipeline.crawl.urls import Scope, normalise
 
-PageData = dict[str, Any]
-
-NON_TEXT_TAGS = [
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-]
+HIDDEN_SELECTOR = (
+    "[hidden], [aria-hidden=true i], dialog:not([open]), template, noscript, "
+    '[style*="display:none" i], [style*="display: none" i], '
+    '[style*="visibility:hidden" i], [style*="visibility: hidden" i]'
+)
+BOILERPLATE_SELECTOR = (
+    "script, style, svg, nav, header, footer, aside, [role=navigation], [role=banner], "
+    "[role=contentinfo], [role=complementary], [role=dialog], [role=alertdialog], "
+    "[aria-modal=true i], [id*=cookie i], [class*=cookie i], [id*=consent i], [class*=consent i]"
+)
+SUBRESOURCE_LINK_RELS = ("stylesheet", "preload", "modulepreload", "icon")
 RESOURCE_SELECTOR = (
-    "script[src], link[href], img[src], iframe[src], video[src], audio[src], source[src], "
-    "embed[src], object[data]"
+    "script[src], img[src], iframe[src], video[src], audio[src], source[src], track[src], "
+    "embed[src], object[data], "
+    + ", ".join(f"link[rel~={rel} i][href]" for rel in SUBRESOURCE_LINK_RELS)
 )
 _JS_REDIRECT = re.compile(
     r"(?:window\.|document\.|top\.)?location(?:\.href)?\s*=[^=]|location\.(?:replace|assign)\s*\("
@@ -49,6 +56,7 @@ _DATA_SCRIPT_TYPES = ("application/ld+json", "application/json", "text/template"
 _WS = re.compile(r"\s+")
 
 EXTRACT_JS = """() => {
+  const HIDDEN = %HIDDEN%, BOILERPLATE = %BOILERPLATE%;
   const inHead = (el) => el.closest('head') !== null;
   const txt = (s) => (s || '').replace(/\\s+/g, ' ').trim();
   const out = {titles: [], meta_descriptions: [], meta_robots: [], canonicals: [], hreflang: [],
@@ -90,14 +98,27 @@ EXTRACT_JS = """() => {
       out.json_ld.push(s.textContent);
   }
   for (const a of document.querySelectorAll('a')) {
-    let anchor = txt(a.textContent);
-    if (!anchor) {
-      const img = a.querySelector('img[alt]');
-      if (img) anchor = txt(img.getAttribute('alt'));
-    }
-    out.links.push([a.getAttribute('href'), anchor, a.getAttribute('rel') || '']);
+    const img = a.querySelector('img[alt]');
+    const svgTitle = a.querySelector('svg title');
+    const name = txt(a.getAttribute('aria-label')) || txt(a.textContent) ||
+      (img ? txt(img.getAttribute('alt')) : '') || (svgTitle ? txt(svgTitle.textContent) : '') ||
+      txt(a.getAttribute('title'));
+    const href = a.getAttribute('href');
+    const role = (a.getAttribute('role') || '').trim().toLowerCase();
+    const kind = role === 'button' ? 'button' : (a.hasAttribute('onclick') ? 'click' :
+      (href === null && (a.hasAttribute('name') || a.hasAttribute('id')) ? 'target' : ''));
+    out.links.push([href, name, a.getAttribute('rel') || '', kind]);
   }
+  const hidden = (el) => el.matches(HIDDEN) || (() => {
+    const style = getComputedStyle(el);
+    return style.display === 'none' || style.visibility === 'hidden';
+  })();
+  const shown = (el) => {
+    for (let n = el; n && n.nodeType === 1; n = n.parentElement) if (hidden(n)) return false;
+    return true;
+  };
   for (const i of document.querySelectorAll('img')) {
+    if (!shown(i)) continue;
     out.images.push([i.getAttribute('src') || i.getAttribute('data-src'), i.getAttribute('alt'),
       i.getAttribute('width'), i.getAttribute('height')]);
   }
@@ -107,17 +128,24 @@ EXTRACT_JS = """() => {
     const v = r.getAttribute(tag === 'object' ? 'data' : (tag === 'link' ? 'href' : 'src'));
     if (v) out.resources.push(v);
   }
-  const root = document.querySelector('main, [role=main]') || document.body ||
+  const mains = [...document.querySelectorAll('main, [role=main]')].filter(shown);
+  const articles = [...document.querySelectorAll('article')].filter(shown);
+  const root = mains[0] || (articles.length === 1 ? articles[0] : null) || document.body ||
     document.documentElement;
-  const skip = new Set(%SKIP%);
   const parts = [];
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
     acceptNode: (n) => n.nodeType === 3 ? NodeFilter.FILTER_ACCEPT :
-      (skip.has(n.localName) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP)});
+      (n.matches(BOILERPLATE) || hidden(n) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP)});
   while (walker.nextNode()) parts.push(walker.currentNode.data);
   out.text = parts.join(' ');
   return out;
-}""".replace("%RESOURCES%", RESOURCE_SELECTOR).replace("%SKIP%", json.dumps(NON_TEXT_TAGS))
+}"""
+for _name, _value in (
+    ("%RESOURCES%", RESOURCE_SELECTOR),
+    ("%HIDDEN%", json.dumps(HIDDEN_SELECTOR)),
+    ("%BOILERPLATE%", json.dumps(BOILERPLATE_SELECTOR)),
+):
+    EXTRACT_JS = EXTRACT_JS.replace(_name, _value)
 
 
 def _clean(value: str | None) -> str:
@@ -131,6 +159,47 @@ def _inside(node: LexborNode, tag: str) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+def _top_level(nodes: list[LexborNode]) -> list[LexborNode]:
+    """``nodes`` without those inside another of them (so each subtree is removed once)."""
+    ids = {node.mem_id for node in nodes}
+    kept = []
+    for node in nodes:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in ids:
+            parent = parent.parent
+        if parent is None:
+            kept.append(node)
+    return kept
+
+
+def _remove(root: LexborNode, selector: str) -> None:
+    for node in _top_level(root.css(selector)):
+        node.decompose()
+
+
+def _link(node: LexborNode) -> list[Any]:
+    a = node.attributes
+    name = _clean(a.get("aria-label")) or _clean(node.text())
+    if not name:
+        img = node.css_first("img[alt]")
+        svg_title = node.css_first("svg title")
+        name = (
+            (_clean(img.attributes.get("alt")) if img is not None else "")
+            or (_clean(svg_title.text()) if svg_title is not None else "")
+            or _clean(a.get("title"))
+        )
+    href = a.get("href") if "href" in a else None
+    if (a.get("role") or "").strip().lower() == "button":
+        kind = "button"
+    elif "onclick" in a:
+        kind = "click"
+    elif href is None and ("name" in a or "id" in a):
+        kind = "target"
+    else:
+        kind = ""
+    return [href, name, a.get("rel") or "", kind]
 
 
 def parse_html(html: str) -> PageData:
@@ -155,6 +224,7 @@ def parse_html(html: str) -> PageData:
         "viewport": None,
         "base": None,
         "lang": None,
+        "text": "",
     }
     html_node = tree.css_first("html")
     if html_node is not None:
@@ -203,22 +273,12 @@ def parse_html(html: str) -> PageData:
         elif kind not in _DATA_SCRIPT_TYPES:
             scripts += 1
             js_redirect = js_redirect or bool(_JS_REDIRECT.search(node.text()))
-    for node in tree.css("a"):
-        anchor = _clean(node.text())
-        if not anchor:
-            img = node.css_first("img[alt]")
-            anchor = _clean(img.attributes.get("alt")) if img is not None else ""
-        out["links"].append([node.attributes.get("href"), anchor, node.attributes.get("rel") or ""])
-    for node in tree.css("img"):
-        a = node.attributes
-        out["images"].append(
-            [a.get("src") or a.get("data-src"), a.get("alt"), a.get("width"), a.get("height")]
-        )
+    out["links"] = [_link(node) for node in tree.css("a")]
     out["forms"] = [node.attributes.get("action") or "" for node in tree.css("form")]
     for node in tree.css(RESOURCE_SELECTOR):
         attr = {"object": "data", "link": "href"}.get(node.tag or "", "src")
         if node.attributes.get(attr):
-            out["resources"].append(node.attributes[attr])
+            out["resources"].append(node.attributes[attr] or "")
     mount = tree.css_first("#root, #app, #__next, #___gatsby, [data-reactroot], app-root")
     out["hints"] = {
         "scripts": scripts,
@@ -226,9 +286,24 @@ def parse_html(html: str) -> PageData:
         "empty_mount": mount is not None and not _clean(mount.text()),
         "noscript": " ".join(n.text() for n in tree.css("noscript")).lower(),
     }
-    root = tree.css_first("main, [role=main]") or tree.body or tree.root
-    tree.strip_tags(NON_TEXT_TAGS)
-    out["text"] = root.text(separator=" ") if root is not None else ""
+    document = tree.root
+    if document is None:
+        return out
+    _remove(document, HIDDEN_SELECTOR)
+    for node in tree.css("img"):
+        a = node.attributes
+        out["images"].append(
+            [a.get("src") or a.get("data-src"), a.get("alt"), a.get("width"), a.get("height")]
+        )
+    articles = tree.css("article")
+    root = (
+        tree.css_first("main, [role=main]")
+        or (articles[0] if len(articles) == 1 else None)
+        or tree.body
+        or document
+    )
+    _remove(root, BOILERPLATE_SELECTOR)
+    out["text"] = root.text(separator=" ")
     return out
 
 
@@ -300,8 +375,9 @@ def apply_page_data(record: PageRecord, data: PageData, scope: Scope) -> None:
     record.h1_texts = list(data["h1_texts"])
     record.lang = data["lang"]
     record.viewport = data["viewport"]
+    record.canonical_href = data["canonicals"][0][0] if data["canonicals"] else None
     record.hreflang = [
-        Hreflang(lang, normalise(href, base) or href) for lang, href in data["hreflang"]
+        Hreflang(lang, normalise(href, base) or href, href) for lang, href in data["hreflang"]
     ]
     record.open_graph = dict(data["open_graph"])
     record.twitter = dict(data["twitter"])
@@ -309,7 +385,8 @@ def apply_page_data(record: PageRecord, data: PageData, scope: Scope) -> None:
     main_text = data["text"] or ""
     record.word_count, record.content_hash, record.simhash = text_fp.fingerprint(main_text)
     record.links = [
-        _link(href, anchor, rel, base, scope, strip) for href, anchor, rel in data["links"]
+        _link_record(href, anchor, rel, kind, base, scope, strip)
+        for href, anchor, rel, kind in data["links"]
     ]
     record.images = [
         ImageRecord(normalise(src, base) if src else None, alt, width, height)
@@ -323,8 +400,14 @@ def apply_page_data(record: PageRecord, data: PageData, scope: Scope) -> None:
         record.insecure_resources = []
 
 
-def _link(
-    href: str | None, anchor: str, rel: str, base: str, scope: Scope, strip: tuple[str, ...]
+def _link_record(
+    href: str | None,
+    anchor: str,
+    rel: str,
+    kind: str,
+    base: str,
+    scope: Scope,
+    strip: tuple[str, ...],
 ) -> LinkRecord:
     url = normalise(href, base, strip) if href is not None else None
     return LinkRecord(
@@ -334,4 +417,5 @@ def _link(
         rel=rel.strip().lower(),
         internal=url is None or scope.is_internal(url),
         crawlable=url is not None,
+        kind=kind,
     )

@@ -12,6 +12,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+UNLINKED_DEPTH = -1
+"""The depth of a URL reached only through a sitemap or a canonical, not through links."""
+
 
 class ErrorKind(enum.StrEnum):
     """Why a URL produced no usable page."""
@@ -54,7 +57,9 @@ class TagText:
 
 @dataclass(slots=True)
 class LinkRecord:
-    """An ``<a>`` on the page. ``url`` is resolved and normalised (None when not crawlable)."""
+    """An ``<a>`` on the page. ``url`` is resolved and normalised (None when not crawlable);
+    ``anchor`` is its accessible name; ``kind`` is ``""``, ``"button"`` (``role=button``),
+    ``"click"`` (an ``onclick`` handler) or ``"target"`` (``<a name>`` without href)."""
 
     href: str | None
     url: str | None
@@ -62,6 +67,7 @@ class LinkRecord:
     rel: str = ""
     internal: bool = True
     crawlable: bool = True
+    kind: str = ""
 
 
 @dataclass(slots=True)
@@ -75,8 +81,11 @@ class ImageRecord:
 
 @dataclass(slots=True)
 class Hreflang:
+    """An hreflang alternate: ``url`` resolved, ``href`` as written (empty on old records)."""
+
     lang: str
     url: str
+    href: str = ""
 
 
 @dataclass(slots=True)
@@ -111,6 +120,7 @@ class PageRecord:
     content_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     ttfb_ms: float | None = None
+    ttfb_samples_ms: list[float] = field(default_factory=list)
     load_ms: float | None = None
     size_bytes: int | None = None
     rendered: bool = False
@@ -118,6 +128,7 @@ class PageRecord:
     meta_descriptions: list[TagText] = field(default_factory=list)
     meta_robots: list[str] = field(default_factory=list)
     canonicals: list[TagText] = field(default_factory=list)
+    canonical_href: str | None = None
     header_canonical: str | None = None
     heading_counts: dict[str, int] = field(default_factory=dict)
     heading_levels: list[int] = field(default_factory=list)
@@ -225,6 +236,10 @@ class SiteFacts:
     unrecovered_urls: dict[str, int] = field(default_factory=dict)  # URL -> last 429/503
     host_slowdowns: int = 0
     politeness_wait_s: float = 0.0
+    urls_left: dict[str, int] = field(default_factory=dict)
+    sitemap_only_urls: int = 0
+    sitemap_hygiene: dict[str, int] = field(default_factory=dict)
+    canonical_targets_checked: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return _jsonable(dataclasses.asdict(self))

@@ -11,7 +11,7 @@ read into the ``crawl`` group (:class:`CrawlEnv`) of the project's settings tree
 |---|---|---|
 | ``SEOLOGY_CRAWL_ROOT_URL`` | (required) | Start URL (``http``/``https``) |
 | ``SEOLOGY_CRAWL_MAX_PAGES`` | ``500`` | Page records at most (1–50,000) |
-| ``SEOLOGY_CRAWL_MAX_DEPTH`` | ``10`` | Link depth at most (root is 0) |
+| ``SEOLOGY_CRAWL_MAX_DEPTH`` | ``1000`` | Link depth at most (root is 0); by default only ``max_pages`` bounds the crawl. URLs left out by either limit are counted in the crawl's ``urls_left`` |
 | ``SEOLOGY_CRAWL_CONCURRENCY`` | ``8`` | Pages in flight at once |
 | ``SEOLOGY_CRAWL_PER_HOST_CONCURRENCY`` | ``8`` | HTTP requests in flight per host |
 | ``SEOLOGY_CRAWL_DELAY_S`` | ``0`` | Pause between requests to one host (robots.txt crawl-delay wins if longer) |
@@ -43,6 +43,10 @@ read into the ``crawl`` group (:class:`CrawlEnv`) of the project's settings tree
 | ``SEOLOGY_CRAWL_MAX_SITEMAP_URLS`` | ``50000`` | Sitemap URLs kept for the in-sitemap flag |
 | ``SEOLOGY_CRAWL_MAX_RUNTIME_S`` | ``3600`` | A crawl run is stopped after this long (60 s – 7 days) |
 | ``SEOLOGY_CRAWL_STALE_AFTER_S`` | ``600`` | A running crawl without a heartbeat this long is reaped (60 s – 1 day) |
+| ``SEOLOGY_CRAWL_SITEMAP_URLS`` | (none) | Extra sitemap URLs to read besides robots.txt's, ``/sitemap.xml``, ``/sitemap_index.xml`` and the start URL's folder |
+| ``SEOLOGY_CRAWL_MAX_CANONICAL_CHECKS`` | ``500`` | Canonical targets not reached by links fetched to verify them (not counted in ``max_pages``; 0–50,000) |
+| ``SEOLOGY_CRAWL_TTFB_RECHECK_MS`` | ``500`` | A page whose time to first byte is above this is measured again; its ``ttfb_ms`` is the median |
+| ``SEOLOGY_CRAWL_TTFB_SAMPLES`` | ``3`` | Samples of such a page's time to first byte (1–9) |
 """
 
 from __future__ import annotations
@@ -87,6 +91,7 @@ LIST_FIELDS = (
     "private_network_allowlist",
     "block_resources",
     "strip_query_params",
+    "sitemap_urls",
 )
 
 
@@ -96,7 +101,7 @@ class CrawlOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     max_pages: int = Field(500, ge=1, le=MAX_PAGES)
-    max_depth: int = Field(10, ge=0, le=1000)
+    max_depth: int = Field(1000, ge=0, le=1000)
     concurrency: int = Field(8, ge=1, le=64)
     per_host_concurrency: int = Field(8, ge=1, le=64)
     delay_s: float = Field(0.0, ge=0, le=60)
@@ -128,6 +133,10 @@ class CrawlOptions(BaseModel):
     max_retry_after_s: float = Field(60.0, ge=0, le=3600)
     politeness_budget_s: float = Field(120.0, ge=0, le=86_400)
     max_sitemap_urls: int = Field(50_000, ge=0, le=1_000_000)
+    sitemap_urls: tuple[str, ...] = ()
+    max_canonical_checks: int = Field(500, ge=0, le=50_000)
+    ttfb_recheck_ms: float = Field(500.0, gt=0, le=600_000)
+    ttfb_samples: int = Field(3, ge=1, le=9)
 
     @field_validator(*LIST_FIELDS, mode="before")
     @classmethod

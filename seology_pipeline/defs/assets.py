@@ -107,6 +107,10 @@ def _crawl_metadata(outcome: SiteRunOutcome, plan: CrawlPlan) -> dict[str, Any]:
         "duration_s": round(crawl.duration_s, 2),
         "pages_per_s": round(crawl.pages / max(crawl.duration_s, 1e-3), 2),
         "stopped_reason": crawl.facts.get("stopped_reason") or "done",
+        "urls_left": dg.MetadataValue.json(crawl.facts.get("urls_left") or {}),
+        "sitemap_only_urls": crawl.facts.get("sitemap_only_urls") or 0,
+        "sitemap_hygiene": dg.MetadataValue.json(crawl.facts.get("sitemap_hygiene") or {}),
+        "canonical_targets_checked": crawl.facts.get("canonical_targets_checked") or 0,
     }
     if outcome.robots_error:
         metadata["robots_error"] = outcome.robots_error

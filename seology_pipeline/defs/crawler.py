@@ -21,6 +21,7 @@ SITE_OVERRIDABLE = frozenset(
         "obey_robots",
         "include_www",
         "strip_query_params",
+        "sitemap_urls",
     }
 )
 

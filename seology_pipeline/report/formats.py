@@ -17,20 +17,23 @@ def _clip(value: Any) -> str:
     return text if len(text) <= TABLE_CELL_MAX else text[: TABLE_CELL_MAX - 1] + "…"
 
 
-def format_rows(rows: list[dict[str, Any]], fmt: RowFormat) -> str:
-    """``rows`` (from :func:`~seology_pipeline.report.report_rows`) as ``table``, ``json`` or
-    ``csv`` text. Raises ``ValueError`` naming the accepted formats for anything else."""
+def format_rows(
+    rows: list[dict[str, Any]], fmt: RowFormat, columns: tuple[str, ...] = TABLE_COLUMNS
+) -> str:
+    """``rows`` (issue rows from :func:`~seology_pipeline.report.report_rows`, or URL rows with
+    their ``columns``) as ``table``, ``json`` or ``csv`` text. Raises ``ValueError`` naming the
+    accepted formats for anything else."""
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False)
     if fmt == "csv":
-        columns = list(rows[0]) if rows else list(TABLE_COLUMNS)
-        return pd.DataFrame(rows, columns=columns).to_csv(index=False)
+        names = list(rows[0]) if rows else list(columns)
+        return pd.DataFrame(rows, columns=names).to_csv(index=False)
     if fmt == "table":
         if not rows:
-            return "No issues."
-        cells = [[_clip(row.get(column, "")) for column in TABLE_COLUMNS] for row in rows]
-        widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(TABLE_COLUMNS)]
-        lines = [TABLE_COLUMNS, tuple("-" * w for w in widths), *cells]
+            return "No rows." if columns != TABLE_COLUMNS else "No issues."
+        cells = [[_clip(row.get(column, "")) for column in columns] for row in rows]
+        widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+        lines = [columns, tuple("-" * w for w in widths), *cells]
         return "\n".join(
             "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
             for line in lines

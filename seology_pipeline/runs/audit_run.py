@@ -11,9 +11,9 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from seology_pipeline.activity import notify, record_audit
-from seology_pipeline.audit.config import AuditConfig
 from seology_pipeline.audit.engine import AuditResult, run_audit
 from seology_pipeline.audit.history import HistoryDiff, apply_findings
+from seology_pipeline.audit.rules import site_config
 from seology_pipeline.crawl.records import SiteFacts
 from seology_pipeline.db.models import Crawl, IssueStatus, SeoIssue, Severity, SiteConnection
 from seology_pipeline.runs.crawl_run import load_page_records
@@ -57,7 +57,7 @@ def evaluate_crawl(session: Session, site_id: str, crawl_id: int) -> Evaluation:
     crawl = session.get(Crawl, crawl_id)
     if site is None or crawl is None or crawl.site_id != site_id:
         raise NoCrawlError(f"site {site_id!r} has no crawl {crawl_id} to audit")
-    config = AuditConfig.from_site_settings((site.settings or {}).get("audit"))
+    config = site_config(site.settings)
     records = load_page_records(session, crawl.id)
     facts = SiteFacts.from_dict(crawl.site_facts or {"root_url": site.root_url})
     answered = [r for r in records if r.status is not None]

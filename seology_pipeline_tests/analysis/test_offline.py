@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from seology_pipeline.analysis.analyst import analyse_site
 from seology_pipeline.analysis.inputs import load_site_issues
 from seology_pipeline.analysis.offline import OFFLINE_VERSION, rule_based_analysis
+from seology_pipeline.analysis.ranking import importance, rank_rules
 from seology_pipeline.analysis.settings import AnalysisSettings
 from seology_pipeline.db.models import Conversation, Crawl, SiteConnection, UsageRecord
 from seology_pipeline.settings import load_settings
@@ -30,37 +32,51 @@ RANKING_ISSUES = [
       for n in range(30)),
     # a critical issue on one page
     {"rule_code": "noindex_page", "category": "indexability", "severity": "critical"},
-    # a high-severity issue on half the site, cheap to fix
+    # a high-severity issue on half the site, raised to critical on the home page
     *({"rule_code": "missing_title", "category": "meta", "severity": "high", "url": f"{ROOT}t{n}"}
       for n in range(25)),
+    {"rule_code": "missing_title", "category": "meta", "severity": "critical", "url": ROOT},
     # a critical issue of a costly category on two pages
     *({"rule_code": "slow_page", "category": "performance", "severity": "critical",
        "url": f"{ROOT}s{n}"} for n in range(2)),
 ]  # fmt: skip
 
 
-def test_rule_based_ranking_is_severity_tier_then_share_over_effort(session: Session) -> None:
+def test_rule_based_ranking_is_one_action_per_rule_by_impact(session: Session) -> None:
     seeded = seed_site(session, RANKING_ISSUES)
     site = session.get(SiteConnection, seeded.site_id)
     issues = load_site_issues(session, site, session.get(Crawl, seeded.crawl_id))
 
     analysis = rule_based_analysis(issues)
     titles = [a.title for a in analysis.actions]
-    # Critical first: performance 8 × 2/50 ÷ 3 ≈ 0.107 before indexability 8 × 1/50 ÷ 2 = 0.08;
-    # then meta/high 4 × 25/50 ÷ 1 = 2.0, then images/low 1 × 30/50 ÷ 1 = 0.6.
+    # severity × share × importance (no page rows: importance 1): title 8 × 26/50 = 4.16,
+    # alt 1 × 30/50 = 0.6, slow 8 × 2/50 = 0.32, noindex 8 × 1/50 = 0.16.
     assert [t.split("”")[0].split("“")[1] for t in titles] == [
-        "slow page",
-        "noindex page",
         "missing title",
         "missing alt",
+        "slow page",
+        "noindex page",
     ]
-    assert [a.severity for a in analysis.actions] == ["critical", "critical", "high", "low"]
-    title = analysis.actions[2]
+    assert [a.severity for a in analysis.actions] == ["critical", "low", "critical", "critical"]
+    title = analysis.actions[0]
     assert title.effort == "low" and title.impact == "high"
-    assert len(title.issue_ids) == 25 and len(title.affected_urls) == 10
-    assert [w.title for w in analysis.quick_wins] == titles[2:]
+    assert len(title.issue_ids) == 26 and len(title.affected_urls) == 10
+    assert "fixes 26 pages (52% of crawled pages)" in title.rationale
+    assert [w.title for w in analysis.quick_wins] == titles[:2]
     assert analysis.summary.startswith("Rule-based analysis (not AI)")
     assert rule_based_analysis(issues) == analysis  # deterministic
+
+
+def test_important_pages_weigh_more(session: Session) -> None:
+    assert importance(0, 40, True) > importance(3, 1, False) > importance(None, 0, False)
+    frame = pd.DataFrame(
+        [
+            {"rule_code": "home_only", "category": "meta", "severity": "medium", "url": ROOT},
+            {"rule_code": "deep_only", "category": "meta", "severity": "medium", "url": "x"},
+        ]
+    )
+    weights = {ROOT: importance(0, 40, True), "x": importance(None, 0, False)}
+    assert [r.rule_code for r in rank_rules(frame, weights, 10)] == ["home_only", "deep_only"]
 
 
 def test_offline_analysis_is_deterministic_stored_and_labelled(session: Session) -> None:
@@ -137,6 +153,9 @@ def test_actions_are_titled_with_the_audit_catalogue(session: Session) -> None:
     issues = load_site_issues(session, site, session.get(Crawl, seeded.crawl_id))
     actions = rule_based_analysis(issues).actions
     titles = [a.title for a in actions]
-    assert titles[0] == "Fix “Server error (5xx)” (1 issue)"
-    assert actions[0].impact == "high"  # critical, even on one page of many
-    assert titles[1].endswith("(2 issues)") and "title_missing" not in titles[1]
+    # equal impact (8 × 1/50 = 4 × 2/50): more pages first
+    assert titles == [
+        "Fix “Title missing or empty” (2 issues)",
+        "Fix “Server error (5xx)” (1 issue)",
+    ]
+    assert actions[1].impact == "medium"  # critical, on one page of many

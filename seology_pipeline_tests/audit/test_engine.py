@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +15,8 @@ from seology_pipeline.audit.base import Category, Rule, Scope
 from seology_pipeline.audit.checks import per_page
 from seology_pipeline.audit.config import AuditConfig
 from seology_pipeline.audit.neardup import near_duplicate_groups, near_duplicate_pairs
-from seology_pipeline.audit.rules import RULE_CODES, RULES, catalogue
-from seology_pipeline.crawl.records import TagText
+from seology_pipeline.audit.rules import RULE_CODES, RULES, catalogue, site_config
+from seology_pipeline.crawl.records import PageRecord, TagText
 from seology_pipeline.db.models import Severity
 from seology_pipeline_tests.audit.conftest import ROOT, Site, make_site, url
 
@@ -76,7 +77,7 @@ def test_noindex_page_de_escalates_page_rules_but_not_indexing_rules(site: Site)
     assert by_code["h1_missing"].severity is Severity.LOW
     assert "noindex" in by_code["h1_missing"].evidence["severity_context"]["reasons"][0]
     assert by_code["soft_404"].severity is Severity.HIGH  # scope "indexing": kept
-    assert by_code["noindex_linked"].severity is Severity.CRITICAL
+    assert by_code["noindex_linked"].severity is Severity.HIGH  # in the sitemap, 1 of 5 noindex
 
 
 def test_canonicalised_page_de_escalates(site: Site) -> None:
@@ -236,15 +237,15 @@ def test_catalogue_is_complete_and_printable() -> None:
 
 
 def test_config_from_site_settings() -> None:
-    config = AuditConfig.from_site_settings(
+    config = site_config(
         {
             "crawl": {"max_depth": 3},
             "audit": {"title_max_chars": 70, "disabled_rules": ["deep_page"]},
         }
     )
     assert config.title_max_chars == 70 and config.disabled_rules == {"deep_page"}
-    assert AuditConfig.from_site_settings({}) == AuditConfig()
-    assert AuditConfig.from_site_settings(None).near_duplicate_max_distance == 6
+    assert site_config({}) == AuditConfig()
+    assert site_config(None).near_duplicate_max_distance == 6
 
 
 @pytest.mark.parametrize(
@@ -260,7 +261,7 @@ def test_config_from_site_settings() -> None:
 )
 def test_bad_site_settings_get_clear_errors(audit, message: str) -> None:
     with pytest.raises(ValueError) as info:
-        AuditConfig.from_site_settings({"audit": audit})
+        site_config({"audit": audit})
     assert message in str(info.value)
     assert not isinstance(info.value, ValidationError)
 
@@ -294,3 +295,45 @@ def test_groups_collapse_identical_hashes() -> None:
     hashes = np.array([a, a, a, b, b ^ 0b101, c], dtype=np.uint64)
     groups = sorted(near_duplicate_groups(hashes, 6))
     assert groups == [[0, 1, 2], [3, 4]]
+
+
+# -- canonical trust and noindex severity --------------------------------------------------------
+
+
+def test_canonical_to_a_404_is_reported_and_not_trusted(site: Site) -> None:
+    missing = "https://shop.example/gone"
+    for n in (1, 2, 3):
+        page = site.page(n)
+        page.canonicals = [TagText(missing)]
+        page.meta_descriptions = [TagText("One description shared by every page of this theme.")]
+    site.extra.append(PageRecord(url=missing, status=404, content_type="text/html", depth=-1))
+    result = site.audit()
+    rules = {(f.rule_code, f.url) for f in result.issues}
+    assert {("canonical_target_invalid", url(n)) for n in (1, 2, 3)} <= rules
+    assert ("http_4xx", missing) in rules
+    assert not {code for code, _ in rules if code == "canonicalised"}
+    dup = {u for code, u in rules if code == "duplicate_meta_description"}
+    assert dup == {url(1), url(2), url(3)}  # still indexable, so still compared
+
+
+def test_noindex_severity_follows_where_the_page_is_referenced() -> None:
+    site = make_site(total=10)
+    site.page(3).meta_robots = ["noindex"]  # in the sitemap: conflicting signals
+    site.page(4).meta_robots = ["noindex"]
+    site.page(4).in_sitemap = False
+    site.facts.sitemap_pages.remove(url(4))  # only linked: an archive page
+    site.page(0).meta_robots = ["noindex"]  # the home page
+    got = {f.url: f.severity for f in site.audit().issues if f.rule_code == "noindex_linked"}
+    assert got == {url(3): Severity.HIGH, url(4): Severity.LOW, url(0): Severity.CRITICAL}
+    for n in range(5, 10):
+        site.page(n).meta_robots = ["noindex"]  # 7 of 9 sitemap URLs
+    got = {f.url: f.severity for f in site.audit().issues if f.rule_code == "noindex_linked"}
+    assert got[url(3)] == Severity.CRITICAL and got[url(4)] == Severity.LOW
+
+
+def test_readme_lists_every_rule_with_its_standard() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for info in catalogue():
+        row = f"| `{info.code}` | {info.severity} | {info.title} | {info.standard} |"
+        assert row in readme, f"README rules table is out of date for {info.code}"
+    assert f"detects SEO issues ({len(RULES)} rules)" in readme

@@ -210,6 +210,17 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
         _steps(_set(1, canonicals=[TagText(P2)]), NOINDEX_2),
         _set(1, canonicals=[TagText(P2)]),
     ),
+    "canonicalised": (
+        _set(1, canonicals=[TagText(P2)]),
+        _steps(_set(1, canonicals=[TagText(P2)]), NOINDEX_2),
+    ),
+    "http_4xx": (_set(2, status=404), _set(2, status=500)),
+    "non_html_linked": (
+        _set(2, content_type="application/pdf", error_kind=ErrorKind.NON_HTML),
+        _steps(
+            _set(2, content_type="application/pdf", error_kind=ErrorKind.NON_HTML), _unlinked(2)
+        ),
+    ),
     "canonical_conflict": (
         _set(1, canonicals=[TagText(P1), TagText(P2)]),
         _set(1, canonicals=[TagText(P1), TagText(P1)], header_canonical=P1),
@@ -291,12 +302,34 @@ CASES: dict[str, tuple[Mutation, Mutation]] = {
         ),
     ),
     "non_crawlable_link": (
-        _add_link(
-            1, LinkRecord(href="javascript:void(0)", url=None, anchor="Menu", crawlable=False)
+        _steps(
+            _add_link(
+                1, LinkRecord(href="javascript:void(0)", url=None, anchor="Menu", crawlable=False)
+            ),
+            _add_link(
+                1, LinkRecord(href=None, url=None, anchor="Go", crawlable=False, kind="click")
+            ),
         ),
-        _add_link(1, link(P3, "Menu")),
+        _steps(
+            _add_link(1, link(P3, "Menu")),
+            _add_link(1, LinkRecord(href="mailto:a@shop.example", url=None, crawlable=False)),
+            _add_link(1, LinkRecord(href="tel:+441234", url=None, crawlable=False)),
+            _add_link(1, LinkRecord(href=None, url=None, crawlable=False, kind="target")),
+            _add_link(1, LinkRecord(href="#", url=P1, anchor="Menu", kind="button")),
+            _add_link(1, LinkRecord(href="/x", url=P3, anchor="Shop", kind="click")),
+        ),
     ),
-    "empty_anchor_text": (_add_link(1, link(P3, "  ")), _add_link(1, link(P3, "Rakes"))),
+    "hreflang_relative": (
+        _set(1, hreflang=[Hreflang("en-GB", P1, "/page-1")]),
+        _set(1, hreflang=[Hreflang("en-GB", P1, P1)]),
+    ),
+    "empty_anchor_text": (
+        _add_link(1, link(P3, "  ")),
+        _steps(
+            _add_link(1, link(P3, "Rakes")),
+            _add_link(1, LinkRecord(href="#", url=P1, anchor="", kind="button")),
+        ),
+    ),
     "viewport_missing": (_set(1, viewport=None), _set(1, viewport="width=device-width")),
     "slow_response": (_set(1, ttfb_ms=1200.0), _set(1, ttfb_ms=800.0)),
     "rich_result_incomplete": (

@@ -93,10 +93,17 @@ def test_operator_workflow_from_user_to_report(shell: Shell, site: Site) -> None
     assert status["status"] == "COMPLETED" and status["site_id"] == "cafe"
     assert status["result"]["pagesAnalyzed"] == 3
 
-    rows = json.loads(shell.ok("report", "cafe", "--format", "json"))
-    assert any(row["rule"] == "broken_internal_link" for row in rows)
+    export = json.loads(shell.ok("report", "cafe", "--format", "json"))
+    assert any(row["rule"] == "broken_internal_link" for row in export["issues"])
+    urls = {row["url"].removeprefix(site.url): row for row in export["urls"]}
+    assert len(urls) == 3 and export["crawl"]["pages_crawled"] == 3
+    assert all(row["status"] is not None and "indexability" in row for row in urls.values())
+    assert export["crawl"]["stopped_reason"] is None and export["crawl"]["urls_left"] == {}
     csv_text = shell.ok("report", "cafe", "--format", "csv")
     assert csv_text.splitlines()[0].startswith("id,severity,category,rule,url")
+    url_csv = shell.ok("report", "cafe", "--format", "csv", "--urls").strip().splitlines()
+    assert url_csv[0].startswith("url,status,depth,indexability,canonical,in_sitemap,rendered")
+    assert len(url_csv) == 1 + 3
     html_path = Path(shell.ok("report", "cafe", "--format", "html").strip())
     assert html_path.is_file() and f"{site.url}/" in html_path.read_text()
 

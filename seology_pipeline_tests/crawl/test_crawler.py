@@ -51,7 +51,10 @@ def test_record_fields_headers_timing_depth_and_sitemap() -> None:
         )
         records, facts = crawl(settings_for(site))
     root, about = records["/"], records["/about"]
-    assert set(records) == {"/", "/about"}  # the external link is recorded, not crawled
+    # the external link is recorded, not crawled; the canonical target is fetched to verify it
+    assert set(records) == {"/", "/about", "/home"}
+    home_target = records["/home"]
+    assert (home_target.status, home_target.depth, home_target.found_on) == (404, -1, root.url)
     assert (root.status, root.final_url, root.depth, root.found_on) == (
         200,
         site.url + "/",
@@ -73,7 +76,8 @@ def test_record_fields_headers_timing_depth_and_sitemap() -> None:
     ]
     assert (about.depth, about.found_on, about.in_sitemap) == (1, site.url + "/", True)
     assert not root.in_sitemap
-    assert facts.pages_crawled == 2 and facts.stopped_reason is None
+    assert facts.pages_crawled == 3 and facts.stopped_reason is None
+    assert facts.canonical_targets_checked == 1 and facts.sitemap_hygiene == {"ok": 1}
     assert facts.final_root_url == site.url + "/" and facts.uses_https is False
     assert facts.sitemap_pages == [site.url + "/about"] and facts.sitemap_url_count == 1
     assert facts.robots_status == 404 and facts.robots_error is None
@@ -275,16 +279,18 @@ def test_exact_max_pages_and_max_depth() -> None:
     routes.update({f"/p{i}": page(f"<title>{i}</title>") for i in range(30)})
     with serve_site(routes) as site:
         records, facts = crawl(settings_for(site, max_pages=7))
-        assert len(site.paths()) == 7 + 2  # robots.txt and sitemap.xml, then 7 pages
+        # robots.txt, sitemap.xml and sitemap_index.xml, then 7 pages
+        assert len(site.paths()) == 7 + 3
     assert len(records) == 7 and facts.pages_crawled == 7
-    assert facts.stopped_reason == "max_pages"
+    assert facts.stopped_reason == "max_pages" and facts.urls_left == {"max_pages": 24}
 
     chain = {"/": page(_links("/d1"))}
     chain.update({f"/d{i}": page(_links(f"/d{i + 1}")) for i in range(1, 6)})
     with serve_site(chain) as site:
         records, facts = crawl(settings_for(site, max_depth=2))
     assert sorted(records) == ["/", "/d1", "/d2"]
-    assert records["/d2"].depth == 2 and facts.stopped_reason is None
+    assert records["/d2"].depth == 2 and facts.stopped_reason == "max_depth"
+    assert facts.urls_left == {"max_depth": 1}
 
 
 def test_url_identity_case_slash_tracking_and_nofollow() -> None:

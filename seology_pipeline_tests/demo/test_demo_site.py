@@ -104,7 +104,7 @@ def test_planted_content_and_indexability_problems() -> None:
     assert parsed("/contact/")["forms"] == ["http://forms.cedarhollowbakery.example/contact"]
     assert any(r.startswith("http://cdn.") for r in parsed("/catering/")["resources"])
     nofollow = [link for link in parsed("/blog/wedding-cake-trends-2024/")["links"] if link[2]]
-    assert nofollow == [["/catering/weddings/", "wedding cakes and catering", "nofollow"]]
+    assert nofollow == [["/catering/weddings/", "wedding cakes and catering", "nofollow", ""]]
 
 
 def test_orphan_page_is_only_in_the_sitemap() -> None:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from seology_pipeline.db.engine import session_scope
-from seology_pipeline.db.models import Crawl, CrawlStatus, IssueStatus, SeoIssue
+from seology_pipeline.db.models import Crawl, CrawlStatus, IssueStatus, Page, SeoIssue
 from seology_pipeline.report import (
     ReportError,
     format_rows,
@@ -18,6 +18,7 @@ from seology_pipeline.report import (
     render_html_report,
     report_rows,
 )
+from seology_pipeline.report.urls import crawl_export
 from seology_pipeline_tests.databases import app_engine  # noqa: F401 (fixture)
 from seology_pipeline_tests.report.conftest import HOSTILE, SITE_ID, populate
 
@@ -145,3 +146,33 @@ def test_a_crawl_never_audited_has_no_report(report_engine: Engine) -> None:
                 format_rows(report_rows(session, SITE_ID), fmt)
         with pytest.raises(ReportError, match=r"crawl 1 .* is failed \(SiteUnreachableError"):
             render_html_report(session, SITE_ID, crawl_id=1)
+
+
+def test_a_crawl_cut_short_says_so_in_html_and_json(report_engine: Engine) -> None:
+    facts = {
+        "root_url": "https://acme.example/",
+        "pages_crawled": 45,
+        "stopped_reason": "max_pages",
+        "urls_left": {"max_pages": 12},
+    }
+    record = {
+        "url": "https://acme.example/",
+        "status": 200,
+        "content_type": "text/html",
+        "meta_robots": ["noindex"],
+        "depth": 0,
+    }
+    with session_scope(report_engine) as session:
+        session.get(Crawl, 2).site_facts = facts
+        session.add(Page(crawl_id=2, site_id=SITE_ID, url=record["url"], record=record))
+    with session_scope(report_engine) as session:
+        html = render_html_report(session, SITE_ID)
+        export = crawl_export(session, SITE_ID)
+        rows = report_rows(session, SITE_ID)
+    assert "max_pages left 12 URLs uncrawled" in html
+    assert export["crawl"]["urls_left"] == {"max_pages": 12}
+    assert export["crawl"]["stopped_reason"] == "max_pages"
+    assert [(u["url"], u["indexability"], u["depth"]) for u in export["urls"]] == [
+        ("https://acme.example/", "noindex", 0)
+    ]
+    assert export["issues"] == rows and rows

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 from seology_pipeline.audit.base import Category, Hit, Rule, Scope
 from seology_pipeline.audit.checks import per_page, plural, sample
 from seology_pipeline.audit.site import AuditContext
-from seology_pipeline.crawl.records import PageRecord
+from seology_pipeline.crawl.records import LinkRecord, PageRecord
 from seology_pipeline.db.models import Severity
 
 
@@ -57,19 +57,34 @@ def _blocked_linked(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
     )
 
 
+def not_followable(link: LinkRecord) -> bool:
+    """A link meant for navigation that crawlers cannot follow: a ``javascript:`` href, or a
+    click handler without a real href. ``mailto:``/``tel:`` links, ``<a name>`` targets and
+    ``role=button`` controls are not navigation links, so they are not counted."""
+    href = (link.href or "").strip()
+    if href.lower().startswith("javascript:"):
+        return True
+    return link.kind == "click" and href in ("", "#")
+
+
 def _non_crawlable_links(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
-    bad = [link.href for link in page.links if not link.crawlable]
+    bad = [link.href or "(no href, onclick)" for link in page.links if not_followable(link)]
     if not bad:
         return None
     return Hit(
         page.url,
-        f"{plural(len(bad), 'link')} cannot be followed (javascript: or no href).",
+        f"{plural(len(bad), 'link')} cannot be followed (javascript: href or click handler "
+        "without href).",
         {"count": len(bad), "hrefs": sample(bad, ctx)},
     )
 
 
 def _empty_anchors(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
-    bad = [link.url for link in page.links if link.crawlable and not link.anchor.strip()]
+    bad = [
+        link.url
+        for link in page.links
+        if link.crawlable and link.kind != "button" and not link.anchor.strip()
+    ]
     if not bad:
         return None
     return Hit(
@@ -159,7 +174,8 @@ RULES: tuple[Rule, ...] = (
         Category.LINKS,
         Severity.MEDIUM,
         "Non-crawlable link",
-        "An <a> without href or with a javascript: URL; crawlers cannot follow it.",
+        "A javascript: href, or a click handler without a real href: crawlers follow only <a> "
+        "elements with a resolvable href (mailto:, tel:, <a name> and role=button are fine).",
         per_page(_non_crawlable_links),
         Scope.PAGE,
     ),
@@ -168,7 +184,8 @@ RULES: tuple[Rule, ...] = (
         Category.LINKS,
         Severity.MEDIUM,
         "Empty anchor text",
-        "A followable link without text (or image alt) telling what it points to.",
+        "A followable link without an accessible name: no text, aria-label, title, image alt "
+        "or SVG <title> telling what it points to.",
         per_page(_empty_anchors),
         Scope.PAGE,
     ),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+
 from seology_pipeline.audit.base import Category, Hit, Rule, Scope
 from seology_pipeline.audit.checks import per_page, plural, sample
 from seology_pipeline.audit.site import AuditContext, resolve_url
@@ -13,23 +15,45 @@ from seology_pipeline.db.models import Severity
 RENDER_FIELDS = frozenset({"title", "canonical", "robots", "meta_robots", "links"})
 
 
-def _noindex_linked(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
-    in_sitemap = bool(ctx.col("in_sitemap")[i])
-    inlinks = int(ctx.inlinks[i])
-    if not ctx.col("noindex")[i] or not (in_sitemap or inlinks):
-        return None
-    where = (
-        "is listed in the sitemap" if in_sitemap else f"has {plural(inlinks, 'internal inlink')}"
-    )
-    return Hit(
-        page.url,
-        f"The page is noindex but {where}.",
-        {
-            "in_sitemap": in_sitemap,
-            "inlinks": inlinks,
-            "directives": sorted(page.robots_directives),
-        },
-    )
+def _noindex_share_of_sitemap(ctx: AuditContext) -> float:
+    in_sitemap = ctx.col("in_sitemap")
+    listed = int(in_sitemap.sum())
+    return float(np.sum(in_sitemap & ctx.col("noindex"))) / listed if listed else 0.0
+
+
+def _noindex_linked(ctx: AuditContext) -> Iterator[Hit]:
+    """A linked-only noindex page (tag, category, paging archives) is a notice; in the sitemap
+    the signals conflict (high); the home page or a large share of the sitemap is critical."""
+    share = _noindex_share_of_sitemap(ctx)
+    critical_share = ctx.config.noindex_sitemap_critical_share
+    noindex, in_sitemap = ctx.col("noindex"), ctx.col("in_sitemap")
+    for i in np.flatnonzero(noindex):
+        page = ctx.pages[i]
+        inlinks = int(ctx.inlinks[i])
+        listed = bool(in_sitemap[i])
+        home = bool(ctx.home == i)
+        if not (listed or inlinks or home):
+            continue
+        if home:
+            severity, where = Severity.CRITICAL, "is the home page"
+        elif listed and share > critical_share:
+            severity = Severity.CRITICAL
+            where = f"is in the sitemap, where {share:.0%} of the URLs are noindex"
+        elif listed:
+            severity, where = Severity.HIGH, "is listed in the sitemap"
+        else:
+            severity, where = Severity.LOW, f"has {plural(inlinks, 'internal inlink')}"
+        yield Hit(
+            page.url,
+            f"The page is noindex but {where}.",
+            {
+                "in_sitemap": listed,
+                "inlinks": inlinks,
+                "home_page": home,
+                "directives": sorted(page.robots_directives),
+            },
+            severity=severity,
+        )
 
 
 def target_problems(ctx: AuditContext, url: str) -> list[str]:
@@ -53,7 +77,7 @@ def target_problems(ctx: AuditContext, url: str) -> list[str]:
 
 
 def _canonical_target(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
-    if not ctx.col("canonicalised")[i]:
+    if not ctx.col("canonical_other")[i]:
         return None
     target = ctx.col("canonical")[i]
     problems = target_problems(ctx, target)
@@ -61,9 +85,22 @@ def _canonical_target(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None
         return None
     return Hit(
         page.url,
-        f"The canonical {target} is not a valid target: {', '.join(problems)}.",
+        f"The canonical {target} is not a valid target: {', '.join(problems)}; the page is "
+        "treated as its own canonical.",
         {"canonical": target, "problems": problems},
         key=target,
+    )
+
+
+def _canonicalised(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
+    if not ctx.col("canonicalised")[i]:
+        return None
+    target = ctx.col("canonical")[i]
+    return Hit(
+        page.url,
+        f"The page names another URL as canonical: {target}.",
+        {"canonical": target},
+        severity=Severity.LOW,
     )
 
 
@@ -94,7 +131,7 @@ def _canonical_missing(ctx: AuditContext, i: int, page: PageRecord) -> Hit | Non
 
 
 def _canonical_relative(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
-    raw = page.canonical
+    raw = page.canonical_href or page.canonical
     if not raw or raw.strip().lower().startswith(("http://", "https://")):
         return None
     return Hit(
@@ -201,12 +238,15 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "noindex_linked",
         Category.INDEXABILITY,
-        Severity.CRITICAL,
+        Severity.LOW,
         "noindex page in sitemap or linked",
-        "A page that tells search engines not to index it is listed in the sitemap or linked "
-        "internally: either the noindex or the links/sitemap entry is a mistake.",
-        per_page(_noindex_linked),
+        "A noindex page that is only linked is a notice (low: tag, category and paging archives "
+        "are the classic case); high when it is in the sitemap (conflicting signals); critical "
+        "for the home page or when more than noindex_sitemap_critical_share of the sitemap's "
+        "crawled URLs are noindex.",
+        _noindex_linked,
         Scope.INDEXING,
+        ("noindex_sitemap_critical_share",),
     ),
     Rule(
         "canonical_target_invalid",
@@ -214,8 +254,19 @@ RULES: tuple[Rule, ...] = (
         Severity.HIGH,
         "Canonical to an invalid URL",
         "The canonical points to a URL that is not 200, is noindex, blocked, redirects, or is "
-        "itself canonicalised elsewhere.",
+        "itself canonicalised elsewhere (the crawl fetches every canonical target); such a page "
+        "is not treated as canonicalised.",
         per_page(_canonical_target),
+        Scope.INDEXING,
+    ),
+    Rule(
+        "canonicalised",
+        Category.INDEXABILITY,
+        Severity.LOW,
+        "Canonicalised page",
+        "A notice: the page's canonical is another (valid) URL, so search engines index that "
+        "one instead.",
+        per_page(_canonicalised),
         Scope.INDEXING,
     ),
     Rule(

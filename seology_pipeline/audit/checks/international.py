@@ -115,6 +115,22 @@ def _no_return(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
     )
 
 
+def _relative_hrefs(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
+    relative = [
+        h.href
+        for h in page.hreflang
+        if h.href.strip() and not h.href.strip().lower().startswith(("http://", "https://"))
+    ]
+    if not relative:
+        return None
+    return Hit(
+        page.url,
+        f"{plural(len(relative), 'hreflang link')} with a relative href, e.g. “{relative[0]}”; "
+        "hreflang needs fully-qualified URLs.",
+        {"hrefs": sample(relative, ctx)},
+    )
+
+
 def _lang_missing(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
     if page.lang and page.lang.strip():
         return None
@@ -132,6 +148,15 @@ def _lang_invalid(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
 
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "hreflang_relative",
+        Category.INTERNATIONAL,
+        Severity.MEDIUM,
+        "Relative hreflang URL",
+        "An hreflang alternate's href is relative; Google requires fully-qualified URLs.",
+        per_page(_relative_hrefs),
+        Scope.PAGE,
+    ),
     Rule(
         "hreflang_target_invalid",
         Category.INTERNATIONAL,

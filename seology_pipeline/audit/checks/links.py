@@ -10,7 +10,7 @@ import pandas as pd
 from seology_pipeline.audit.base import Category, Hit, Rule, Scope
 from seology_pipeline.audit.checks import per_page, plural, sample
 from seology_pipeline.audit.site import AuditContext
-from seology_pipeline.crawl.records import PageRecord
+from seology_pipeline.crawl.records import ErrorKind, PageRecord
 from seology_pipeline.db.models import Severity
 
 
@@ -66,6 +66,19 @@ def _links_to_redirects(ctx: AuditContext) -> Iterator[Hit]:
         )
 
 
+def _non_html_linked(ctx: AuditContext) -> Iterator[Hit]:
+    inlinks = ctx.inlinks
+    for i, page in enumerate(ctx.pages):
+        if page.error_kind != ErrorKind.NON_HTML or not inlinks[i]:
+            continue
+        kind = (page.content_type or "unknown type").split(";")[0].strip()
+        yield Hit(
+            page.url,
+            f"A {kind} file is linked like a page from {plural(int(inlinks[i]), 'page')}.",
+            {"content_type": kind, "inlinks": int(inlinks[i]), "found_on": page.found_on},
+        )
+
+
 def _broken_external(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
     if not ctx.external:
         return None
@@ -105,6 +118,16 @@ RULES: tuple[Rule, ...] = (
         "Internal link to a redirect",
         "The page links to internal URLs that redirect.",
         _links_to_redirects,
+        Scope.PAGE,
+    ),
+    Rule(
+        "non_html_linked",
+        Category.LINKS,
+        Severity.LOW,
+        "Non-HTML resource linked as a page",
+        "An internal <a href> leads to a PDF, image or other non-HTML file; say so in the anchor "
+        "or link an HTML page describing it.",
+        _non_html_linked,
         Scope.PAGE,
     ),
     Rule(

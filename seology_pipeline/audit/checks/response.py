@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from seology_pipeline.audit.base import Category, Hit, Rule, Scope
-from seology_pipeline.audit.checks import per_page
+from seology_pipeline.audit.checks import per_page, plural
 from seology_pipeline.audit.site import AuditContext
 from seology_pipeline.crawl.records import ErrorKind, PageRecord
 from seology_pipeline.db.models import Severity
@@ -28,6 +28,18 @@ def _server_error(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
     if page.status is None or page.status < 500:
         return None
     return Hit(page.url, f"The page answered HTTP {page.status}.", {"status": page.status})
+
+
+def _client_error(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
+    if page.status is None or not 400 <= page.status < 500:
+        return None
+    inlinks = int(ctx.inlinks[i])
+    return Hit(
+        page.url,
+        f"The URL answers HTTP {page.status}"
+        + (f" and {plural(inlinks, 'page')} link to it." if inlinks else "."),
+        {"status": page.status, "inlinks": inlinks, "found_on": page.found_on},
+    )
 
 
 def _redirect_loop(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
@@ -76,8 +88,9 @@ def _slow_response(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
         return None
     return Hit(
         page.url,
-        f"Time to first byte was {page.ttfb_ms:.0f} ms (limit {limit:.0f} ms).",
-        {"ttfb_ms": round(page.ttfb_ms, 1), "limit_ms": limit},
+        f"Time to first byte was {page.ttfb_ms:.0f} ms (limit {limit:.0f} ms"
+        + (f", median of {len(page.ttfb_samples_ms)} samples)." if page.ttfb_samples_ms else ")."),
+        {"ttfb_ms": round(page.ttfb_ms, 1), "limit_ms": limit, "samples_ms": page.ttfb_samples_ms},
     )
 
 
@@ -118,6 +131,16 @@ RULES: tuple[Rule, ...] = (
         Scope.INDEXING,
     ),
     Rule(
+        "http_4xx",
+        Category.RESPONSE,
+        Severity.MEDIUM,
+        "Client error (4xx)",
+        "A crawled URL (linked, in the sitemap or named as canonical) answers 404, 410 or another "
+        "4xx; fix or redirect it and update the references.",
+        per_page(_client_error, content_only=False),
+        Scope.INDEXING,
+    ),
+    Rule(
         "redirect_loop",
         Category.RESPONSE,
         Severity.CRITICAL,
@@ -151,7 +174,8 @@ RULES: tuple[Rule, ...] = (
         Category.PERFORMANCE,
         Severity.MEDIUM,
         "Slow server response",
-        "Time to first byte above slow_ttfb_ms.",
+        "Time to first byte above slow_ttfb_ms; the crawler measures a page above its re-check "
+        "threshold again and keeps the median of three samples, so identical runs agree.",
         per_page(_slow_response),
         Scope.PAGE,
         ("slow_ttfb_ms",),

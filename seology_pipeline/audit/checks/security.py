@@ -53,6 +53,8 @@ def _mixed_content(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
 
 
 def _insecure_form(ctx: AuditContext, i: int, page: PageRecord) -> Hit | None:
+    if not _is_https(page):
+        return None  # a plain-HTTP site is reported once, by site_not_https
     base = page.final_url or page.url
     insecure = [
         action
@@ -132,7 +134,7 @@ RULES: tuple[Rule, ...] = (
         Category.SECURITY,
         Severity.HIGH,
         "Insecure form",
-        "A form submits to an http:// URL.",
+        "A form on an HTTPS page submits to an http:// URL (browsers warn before sending it).",
         per_page(_insecure_form),
         Scope.PAGE,
     ),

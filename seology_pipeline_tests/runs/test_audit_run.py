@@ -1,0 +1,57 @@
+"""The crawl → audit path honours a site's own audit settings (thresholds, disabled rules)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+
+from seology_pipeline.crawl.crawler import crawl_site
+from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.models import SeoIssue, SiteConnection, utcnow
+from seology_pipeline.runs.audit_run import audit_current_crawl
+from seology_pipeline.runs.crawl_run import SnapshotWriter, plan_crawl
+from seology_pipeline_tests.crawl.conftest import settings_for
+from seology_pipeline_tests.factories import add_customer
+from seology_pipeline_tests.sites import page, serve_site
+
+MONTH = "2026-11"
+HOME = (
+    "<html lang='en'><head><title>Short</title></head>"
+    "<body><main><h1>Home</h1><p>Bread and cakes.</p><a href='/about'>About us</a></main></body>"
+    "</html>"
+)
+ABOUT = (
+    "<html lang='en'><head><title>About the bakery on the corner</title></head>"
+    "<body><main><h1>About</h1><p>Since 1950.</p><a href='/'>Home</a></main></body></html>"
+)
+
+
+def _crawl_and_audit(engine: Engine, site_settings: dict) -> set[tuple[str, str]]:
+    with serve_site({"/": page(HOME), "/about": page(ABOUT)}) as site:
+        add_customer(engine, site.url + "/")
+        with session_scope(engine) as session:
+            session.get(SiteConnection, "site-1").settings = site_settings
+        with session_scope(engine) as session:
+            plan = plan_crawl(session, "site-1", max_pages=None, user_id=None, month=MONTH)
+        writer = SnapshotWriter(engine, plan, run_id="run-1")
+        writer.start(utcnow())
+        facts = crawl_site(settings_for(site), on_page=writer.add)
+        writer.complete(facts, month=MONTH, now=utcnow())
+        with session_scope(engine) as session:
+            audit_current_crawl(session, "site-1", now=utcnow())
+        with session_scope(engine) as session:
+            issues = session.scalars(select(SeoIssue).where(SeoIssue.site_id == "site-1"))
+            return {(i.rule_code, (i.url or "").removeprefix(site.url)) for i in issues}
+
+
+def test_defaults_flag_short_title_and_thin_content(app_engine: Engine) -> None:
+    found = _crawl_and_audit(app_engine, {})
+    assert ("title_length", "/") in found
+    assert ("thin_content", "/about") in found
+
+
+def test_site_thresholds_and_disabled_rules_apply(app_engine: Engine) -> None:
+    settings = {"audit": {"title_min_chars": 5, "disabled_rules": ["thin_content"]}}
+    found = _crawl_and_audit(app_engine, settings)
+    assert ("title_length", "/") not in found
+    assert not {rule for rule, _ in found if rule == "thin_content"}
+    assert ("meta_description_missing", "/") in found  # the other rules still run
