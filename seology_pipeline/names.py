@@ -20,6 +20,7 @@ SITE_ANALYSIS: Final = "site_analysis"
 CRAWL_JOB: Final = "crawl_site"
 ANALYSIS_JOB: Final = "analyse_site"
 CLEANUP_JOB: Final = "cleanup"
+ANALYSIS_BATCH_JOB: Final = "submit_analysis_batch"
 USAGE_RESET_JOB: Final = "usage_reset"
 
 # --- Run tags --------------------------------------------------------------------------------
@@ -28,6 +29,11 @@ PARTITION_TAG: Final = "dagster/partition"
 TRIGGER_TAG: Final = "seology/trigger"
 USER_TAG: Final = "seology/user_id"
 MONTH_TAG: Final = "seology/month"
+
+# Values of TRIGGER_TAG set by sensors (runs a person launches carry other values or none).
+RECRAWL_TRIGGER: Final = "recrawl"
+NEW_SITE_TRIGGER: Final = "new_site"
+AUTOMATION_TRIGGER: Final = "automation"
 
 # --- Run priorities (higher runs first) ------------------------------------------------------
 # Manual launches (UI, CLI, queue) outrank sensor launches for new sites, which outrank scheduled
@@ -42,3 +48,5 @@ MAX_PAGES: Final = 50_000
 MIN_AGE_DAYS: Final = 1
 MAX_AGE_DAYS: Final = 3650
 """Cleanup ages (days) accepted by every entry point: one day to ten years."""
+MAX_BATCH_REQUESTS: Final = 10_000
+"""Analyses one Message Batch carries at most (the API allows 100,000 and 256 MB)."""
