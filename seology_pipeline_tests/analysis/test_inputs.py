@@ -105,7 +105,7 @@ def test_over_budget_drops_low_severity_examples_first_then_totals(session: Sess
 
 def test_five_thousand_issues_fit_the_budget_in_severity_order(session: Session) -> None:
     api = FakeMessagesAPI()
-    budget = 4000
+    budget = 8000
     seeded, outcome = run_analysis(session, api, many_issues(5200), input_token_budget=budget)
 
     assert outcome.analyst == "claude"
