@@ -58,7 +58,8 @@ class FakeState:
     min_cacheable_tokens: int = 1024
     polls_until_end: int = 1
     batch_outcome: Callable[[str], str] = lambda custom_id: "succeeded"
-    messages_status: int = 200
+    messages_status: Callable[[dict[str, Any]], int] = lambda body: 200
+    batches_status: int = 200
     seen_prefixes: set[str] = field(default_factory=set)
     messages: list[dict[str, Any]] = field(default_factory=list)
     batches: dict[str, FakeBatch] = field(default_factory=dict)
@@ -151,11 +152,15 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, {"input_tokens": usage["input_tokens"]})
         elif self.path == "/v1/messages":
             state.messages.append(body)
-            if state.messages_status != 200:
+            status = state.messages_status(body)
+            if status != 200:
                 error = {"type": "overloaded_error", "message": "Overloaded"}
-                self._send(state.messages_status, {"type": "error", "error": error})
+                self._send(status, {"type": "error", "error": error})
                 return
             self._send(200, state.message(body, f"msg_live_{len(state.messages):04d}"))
+        elif self.path == "/v1/messages/batches" and state.batches_status != 200:
+            error = {"type": "api_error", "message": "Internal server error"}
+            self._send(state.batches_status, {"type": "error", "error": error})
         elif self.path == "/v1/messages/batches":
             batch = FakeBatch(
                 id=f"msgbatch_{len(state.batches) + 1:04d}",
