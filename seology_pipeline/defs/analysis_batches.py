@@ -65,8 +65,7 @@ def analysis_batch_schedule(
         queued = queued_count(session)
     if not queued:
         return dg.SkipReason("no analysis queued for a batch")
-    tick = context.scheduled_execution_time or utcnow()
-    return dg.RunRequest(run_key=f"analysis-batch:{tick.isoformat()}")
+    return dg.RunRequest(run_key=f"analysis-batch:{context.scheduled_execution_time.isoformat()}")
 
 
 @dg.sensor(
