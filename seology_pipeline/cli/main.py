@@ -21,6 +21,7 @@ COMMANDS = {
     "rules": "seology_pipeline.cli.run_cmds:rules",
     "sites": "seology_pipeline.cli.accounts_cmds:sites",
     "status": "seology_pipeline.cli.run_cmds:status",
+    "usage": "seology_pipeline.cli.usage_cmd:usage",
     "users": "seology_pipeline.cli.accounts_cmds:users",
 }
 
