@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from seology_pipeline.analysis.settings import AnalysisMode, AnalysisSettings
+from seology_pipeline.analysis.settings import AnalysisMode, AnalysisSettings, BatchMode
 from seology_pipeline.settings import SettingsError
 from seology_pipeline_tests.analysis.conftest import API_KEY
 
@@ -85,3 +85,22 @@ def test_the_key_never_shows_in_repr_dumps_or_errors() -> None:
     with pytest.raises(SettingsError) as caught:
         AnalysisSettings.from_env({"ANTHROPIC_API_KEY": API_KEY, "SEOLOGY_CLAUDE_TIMEOUT": "x"})
     assert API_KEY not in str(caught.value)
+
+
+def test_batch_mode_decides_which_automatic_analyses_are_batched() -> None:
+    with_key = {"ANTHROPIC_API_KEY": API_KEY}
+    default = AnalysisSettings.from_env(with_key)
+    assert default.batch is BatchMode.SCHEDULED
+    assert default.batches("recrawl") and not default.batches("new_site")
+    assert not default.batches(None) and not default.batches("cli")
+    every = AnalysisSettings.from_env(with_key | {"SEOLOGY_ANALYSIS_BATCH": "all"})
+    assert every.batches("recrawl") and every.batches("new_site") and not every.batches("cli")
+    off = AnalysisSettings.from_env(with_key | {"SEOLOGY_ANALYSIS_BATCH": "off"})
+    assert not off.batches("recrawl")
+    offline = AnalysisSettings.from_env({"SEOLOGY_ANALYSIS_BATCH": "all"})
+    assert not offline.batches("recrawl"), "only Claude analyses are batched"
+    with pytest.raises(SettingsError, match="SEOLOGY_ANALYSIS_BATCH"):
+        AnalysisSettings.from_env({"SEOLOGY_ANALYSIS_BATCH": "sometimes"})
+    assert default.estimated_cost(1000, 1000, 0, 0, batched=True) == pytest.approx(
+        default.estimated_cost(1000, 1000, 0, 0) / 2
+    )
