@@ -55,8 +55,9 @@ def _seed_three(session: Session) -> dict[str, int]:
 
 
 def test_queued_analyses_go_out_in_one_batch_and_come_back_with_fallbacks(
-    session: Session, fake: FakeAnthropic
+    any_session: Session, fake: FakeAnthropic
 ) -> None:
+    session = any_session
     settings = claude_settings(base_url=fake.base_url, max_retries=0)
     client = make_client(settings)
     assert client is not None

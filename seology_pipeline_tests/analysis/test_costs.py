@@ -54,9 +54,9 @@ def _seed(engine: Engine) -> None:
         )
 
 
-def test_monthly_costs_sum_each_users_analyses(engine: Engine) -> None:
-    _seed(engine)
-    with session_scope(engine) as session:
+def test_monthly_costs_sum_each_users_analyses(any_engine: Engine) -> None:
+    _seed(any_engine)
+    with session_scope(any_engine) as session:
         rows = monthly_costs(session, "2026-11")
         only_alice = monthly_costs(session, "2026-11", "alice")
     assert [(r.user_id, r.analyses, r.batched, r.cost_usd) for r in rows] == [
