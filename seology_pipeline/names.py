@@ -50,3 +50,7 @@ MAX_AGE_DAYS: Final = 3650
 """Cleanup ages (days) accepted by every entry point: one day to ten years."""
 MAX_BATCH_REQUESTS: Final = 10_000
 """Analyses one Message Batch carries at most (the API allows 100,000 and 256 MB)."""
+MAX_BATCH_RESULTS_PER_TICK: Final = 500
+MAX_BATCH_FALLBACKS_PER_TICK: Final = 5
+"""Batch results one sensor tick stores, and interactive retries (of errored or expired batch
+requests) it makes at most; the rest wait for the next tick."""

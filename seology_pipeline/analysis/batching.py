@@ -224,11 +224,18 @@ def collect_results(
     settings: AnalysisSettings,
     client: anthropic.Anthropic,
     now: datetime,
+    limit: int,
+    fallback_limit: int,
     run_id: str | None = None,
 ) -> list[BatchedAnalysis]:
-    """Store the analyses of every ended batch; batches still in progress are left alone."""
+    """Store up to ``limit`` analyses of ended batches, at most ``fallback_limit`` of them by an
+    interactive retry; the rest stay submitted for the next call (results stay readable for 29
+    days). Batches still in progress are left alone."""
     stored: list[BatchedAnalysis] = []
+    fallbacks = 0
     for batch_id in pending_batches(session):
+        if len(stored) >= limit:
+            break
         if not batch_ended(client, batch_id):
             continue
         requests = {
@@ -244,6 +251,12 @@ def collect_results(
         answered = {item.custom_id for item in items}
         items += [BatchItem(key, "missing") for key in requests if key not in answered]
         for item in items:
+            if len(stored) >= limit:
+                break
+            if item.message is None:
+                if fallbacks >= fallback_limit:
+                    continue
+                fallbacks += 1
             analysis = _store_result(
                 session, requests[item.custom_id], item, settings, client, now, run_id
             )

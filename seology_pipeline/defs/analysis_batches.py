@@ -14,7 +14,9 @@ from seology_pipeline.defs.claude import ClaudeResource, analysis_metadata
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.names import (
     ANALYSIS_BATCH_JOB,
+    MAX_BATCH_FALLBACKS_PER_TICK,
     MAX_BATCH_REQUESTS,
+    MAX_BATCH_RESULTS_PER_TICK,
     SITE_ANALYSIS,
     SITES_PARTITIONS,
 )
@@ -80,7 +82,14 @@ def analysis_batch_results(
     if client is None:
         return dg.SkipReason("Claude is not configured; no batch to poll")
     with database.session() as session:
-        stored = collect_results(session, claude.settings(), client, utcnow())
+        stored = collect_results(
+            session,
+            claude.settings(),
+            client,
+            utcnow(),
+            limit=MAX_BATCH_RESULTS_PER_TICK,
+            fallback_limit=MAX_BATCH_FALLBACKS_PER_TICK,
+        )
     registered = set(context.instance.get_dynamic_partitions(SITES_PARTITIONS))
     events = [
         dg.AssetMaterialization(

@@ -76,14 +76,20 @@ def test_queued_analyses_go_out_in_one_batch_and_come_back_with_fallbacks(
     assert queued_count(session) == 0 and pending_batches(session) == ["msgbatch_0001"]
 
     # First poll: still in progress, nothing stored.
-    assert collect_results(session, settings, client, NOW) == []
+    assert collect_results(session, settings, client, NOW, 100, 5) == []
     assert session.scalars(select(Conversation)).all() == []
 
     # Ended: the site whose request expired finds Claude overloaded for the interactive retry.
     id_to_site = {f"analysis-{r.id}": r.site_id for r in session.scalars(select(AnalysisRequest))}
     fake.state.batch_outcome = lambda custom_id: OUTCOMES[id_to_site[custom_id]]
     fake.state.messages_status = lambda body: 529 if "site-exp" in json.dumps(body) else 200
-    stored = {a.site_id: a for a in collect_results(session, settings, client, NOW)}
+    # One interactive retry per call at most: the first call stores the batch's answer and
+    # one fallback, the second the other fallback.
+    first = collect_results(session, settings, client, NOW, limit=100, fallback_limit=1)
+    assert {a.result for a in first} == {"succeeded", "expired"}
+    assert pending_batches(session) == ["msgbatch_0001"]
+    second = collect_results(session, settings, client, NOW, limit=100, fallback_limit=1)
+    stored = {a.site_id: a for a in first + second}
 
     assert set(stored) == set(OUTCOMES)
     ok = stored["site-ok"].outcome
@@ -126,7 +132,7 @@ def test_queued_analyses_go_out_in_one_batch_and_come_back_with_fallbacks(
     usage = session.scalar(select(UsageRecord).where(UsageRecord.user_id == "user-0"))
     assert usage is not None and usage.analyses == 1 and usage.ai_tokens > 0
     # A later poll finds nothing left to do.
-    assert collect_results(session, settings, client, NOW) == []
+    assert collect_results(session, settings, client, NOW, 100, 5) == []
 
 
 def test_a_failed_batch_creation_leaves_every_request_queued(
