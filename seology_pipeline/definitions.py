@@ -2,6 +2,8 @@
 
 import dagster as dg
 
-from seology_pipeline.defs import core, jobs_table, maintenance, pipeline
+from seology_pipeline.defs import analysis_batches, core, jobs_table, maintenance, pipeline
 
-defs = dg.Definitions.merge(core.defs, maintenance.defs, pipeline.defs, jobs_table.defs)
+defs = dg.Definitions.merge(
+    core.defs, maintenance.defs, pipeline.defs, jobs_table.defs, analysis_batches.defs
+)

@@ -21,6 +21,7 @@ CRAWL_JOB: Final = "crawl_site"
 FIRST_CRAWL_JOB: Final = "first_crawl"
 ANALYSIS_JOB: Final = "analyse_site"
 CLEANUP_JOB: Final = "cleanup"
+ANALYSIS_BATCH_JOB: Final = "submit_analysis_batch"
 USAGE_RESET_JOB: Final = "usage_reset"
 USAGE_RESET_SCHEDULE: Final = "usage_reset_monthly"
 FIRST_USAGE_MONTH: Final = "2024-01"
@@ -37,6 +38,11 @@ TRIGGER_TAG: Final = "seology/trigger"
 USER_TAG: Final = "seology/user_id"
 MONTH_TAG: Final = "seology/month"
 SCHEDULE_NAME_TAG: Final = "dagster/schedule_name"
+
+# Values of TRIGGER_TAG set by sensors (runs a person launches carry other values or none).
+RECRAWL_TRIGGER: Final = "recrawl"
+NEW_SITE_TRIGGER: Final = "new_site"
+AUTOMATION_TRIGGER: Final = "automation"
 
 # --- Run priorities (higher runs first) ------------------------------------------------------
 # Manual launches (UI, CLI, queue) outrank sensor launches for new sites, which outrank scheduled
@@ -85,3 +91,9 @@ MAX_ATTEMPTS: Final = 10
 CLEANUP_OP: Final = "clean_up"
 USAGE_RESET_OP: Final = "reset_usage"
 RETRY_NUMBER_TAG: Final = "dagster/retry_number"
+MAX_BATCH_REQUESTS: Final = 10_000
+"""Analyses one Message Batch carries at most (the API allows 100,000 and 256 MB)."""
+MAX_BATCH_RESULTS_PER_TICK: Final = 500
+MAX_BATCH_FALLBACKS_PER_TICK: Final = 5
+"""Batch results one sensor tick stores, and interactive retries (of errored or expired batch
+requests) it makes at most; the rest wait for the next tick."""

@@ -85,6 +85,7 @@ class AnalysisOutcome:
     issues_total: int = 0
     truncated: bool = False
     degraded_reason: str | None = None
+    batched: bool = False
 
     def metadata(self) -> dict[str, Any]:
         """JSON-safe values (strings, numbers, booleans, None), old result fields included."""
@@ -110,6 +111,7 @@ class AnalysisOutcome:
                 f"- model `{self.model}`, tokens in/out {self.input_tokens}/{self.output_tokens}"
                 f", cache write/read {self.cache_creation_input_tokens}/"
                 f"{self.cache_read_input_tokens}, ~${self.estimated_cost_usd:.4f}"
+                f"{' (Message Batch, half price)' if self.batched else ''}"
             )
         if self.degraded_reason:
             lines.append(f"- Claude's answer was not used: {self.degraded_reason}")
@@ -128,8 +130,9 @@ def analyse_site(
     """Analyse the open issues of ``site_id`` after crawl ``crawl_id``; store it; no commit.
 
     An identical stored analysis (same site, crawl, prompt version, model and issues) is
-    reused without any API call and without counting against the quota. Otherwise the plan's
-    monthly analysis limit is enforced (:class:`~seology_pipeline.accounts.QuotaExceededError`).
+    reused without any API call and without counting against the quota. Otherwise one analysis
+    of the plan's monthly limit is reserved and committed first (``QuotaExceededError`` when
+    none is left) and handed back if the analysis fails.
     Raises :class:`TransientAnalysisError` (retry later) or :class:`AnalysisConfigError`.
     """
     site = session.get(SiteConnection, site_id)
@@ -146,6 +149,41 @@ def analyse_site(
         raise AnalysisConfigError("Claude analysis needs a client; set ANTHROPIC_API_KEY")
 
     issues = load_site_issues(session, site, crawl)
+    conversation, stored = find_or_start(session, site, issues, settings, now)
+    if stored is not None:
+        return _outcome(stored, reused=True)
+
+    # Reserved (and committed) before the call, so concurrent analyses stay within the plan;
+    # handed back if the analysis fails.
+    month = month_key(now)
+    engine = session.get_bind()
+    reserve_analysis(engine, site.user_id, month)
+    try:
+        if conversation.model is not None:
+            assert client is not None
+            fitted, prompt = fit_claude_input(issues, settings, client)
+            reply = request_analysis(client, settings, prompt)
+            apply_claude_reply(conversation, issues, fitted, prompt, reply, settings, now)
+        else:
+            _run_offline(conversation, issues, settings, now)
+        return store_analysis(session, site, conversation, run_id, reserved=True)
+    except BaseException:
+        release_analysis(engine, site.user_id, month)
+        raise
+
+
+def find_or_start(
+    session: Session,
+    site: SiteConnection,
+    issues: SiteIssues,
+    settings: AnalysisSettings,
+    now: datetime,
+) -> tuple[Conversation, Conversation | None]:
+    """A new, empty conversation for ``issues`` and the stored identical analysis, if any.
+
+    The new conversation's ``model`` is None when the rule-based analyst answers (no issues, or
+    settings without Claude).
+    """
     use_claude = settings.analyst == "claude" and issues.total > 0
     model = settings.model if use_claude else None
     prompt_version = PROMPT_VERSION if use_claude else OFFLINE_VERSION
@@ -155,8 +193,8 @@ def analyse_site(
     stored = session.scalar(
         select(Conversation)
         .where(
-            Conversation.site_id == site_id,
-            Conversation.crawl_id == crawl_id,
+            Conversation.site_id == site.id,
+            Conversation.crawl_id == issues.crawl_id,
             Conversation.prompt_version == prompt_version,
             Conversation.model.is_(None) if model is None else Conversation.model == model,
             Conversation.input_hash == digest,
@@ -164,58 +202,60 @@ def analyse_site(
         .order_by(Conversation.id.desc())
         .limit(1)
     )
-    if stored is not None:
-        return _outcome(stored, reused=True)
+    conversation = Conversation(
+        site_id=site.id,
+        user_id=site.user_id,
+        crawl_id=issues.crawl_id,
+        created_at=now,
+        model=model,
+        prompt_version=prompt_version,
+        input_hash=digest,
+        issues_total=issues.total,
+        input_tokens=0,
+        output_tokens=0,
+        cache_creation_input_tokens=0,
+        cache_read_input_tokens=0,
+        estimated_cost_usd=0.0,
+        batched=False,
+    )
+    return conversation, stored
 
-    # Reserved (and committed) before the call so concurrent analyses stay within the plan;
-    # handed back if the analysis fails.
-    month = month_key(now)
-    engine = session.get_bind()
-    reserve_analysis(engine, site.user_id, month)
-    try:
-        conversation = Conversation(
-            site_id=site_id,
-            user_id=site.user_id,
-            crawl_id=crawl_id,
-            created_at=now,
-            model=model,
-            prompt_version=prompt_version,
-            input_hash=digest,
-            issues_total=issues.total,
-            input_tokens=0,
-            output_tokens=0,
-            cache_creation_input_tokens=0,
-            cache_read_input_tokens=0,
-            estimated_cost_usd=0.0,
-        )
-        if use_claude:
-            assert client is not None
-            _run_claude(conversation, issues, settings, client, now)
-        else:
-            _run_offline(conversation, issues, settings, now)
-        session.add(conversation)
-        session.flush()
-    except BaseException:
-        release_analysis(engine, site.user_id, month)
-        raise
 
+def store_analysis(
+    session: Session,
+    site: SiteConnection,
+    conversation: Conversation,
+    run_id: str | None,
+    *,
+    reserved: bool = False,
+) -> AnalysisOutcome:
+    """Add a completed conversation; count its usage (the analysis itself unless ``reserved``
+    already counted it), audit it and notify the owner."""
+    session.add(conversation)
+    session.flush()
     tokens = (
         conversation.input_tokens
         + conversation.output_tokens
         + conversation.cache_creation_input_tokens
         + conversation.cache_read_input_tokens
     )
-    increment_usage(session, site.user_id, month, ai_tokens=tokens)
+    increment_usage(
+        session,
+        site.user_id,
+        month_key(conversation.created_at),
+        analyses=0 if reserved else 1,
+        ai_tokens=tokens,
+    )
     outcome = _outcome(conversation, reused=False)
     record_audit(
         session,
         "analysis.completed",
         user_id=site.user_id,
-        site_id=site_id,
+        site_id=site.id,
         run_id=run_id,
         **{
             key: outcome.metadata()[key]
-            for key in ("conversation_id", "analyst", "model", "degraded_reason")
+            for key in ("conversation_id", "analyst", "model", "degraded_reason", "batched")
         },
         tokens=tokens,
         estimated_cost_usd=conversation.estimated_cost_usd,
@@ -226,18 +266,16 @@ def analyse_site(
         f"SEO analysis ready for {site.name}",
         f"{outcome.label}. {outcome.summary}"[:2000],
         user_id=site.user_id,
-        site_id=site_id,
+        site_id=site.id,
     )
     return outcome
 
 
-def _run_claude(
-    conversation: Conversation,
-    issues: SiteIssues,
-    settings: AnalysisSettings,
-    client: anthropic.Anthropic,
-    now: datetime,
-) -> None:
+def fit_claude_input(
+    issues: SiteIssues, settings: AnalysisSettings, client: anthropic.Anthropic
+) -> tuple[FittedInput, str]:
+    """The payload fitted to the input token budget and the user message that carries it."""
+
     def count(payload: dict[str, Any]) -> int:
         text = user_message(payload)
         if settings.count_tokens:
@@ -251,28 +289,47 @@ def _run_claude(
         count,
         counted_with_api=settings.count_tokens,
     )
-    prompt = user_message(fitted.payload)
-    reply = request_analysis(client, settings, prompt)
+    return fitted, user_message(fitted.payload)
+
+
+def apply_claude_reply(
+    conversation: Conversation,
+    issues: SiteIssues,
+    fitted: FittedInput,
+    prompt: str,
+    reply: ClaudeReply | None,
+    settings: AnalysisSettings,
+    now: datetime,
+    *,
+    batched: bool = False,
+    label: str = CLAUDE_LABEL,
+    problem: str | None = None,
+) -> None:
+    """Fill ``conversation`` from Claude's reply: the validated analysis, or the rule-based one
+    labelled as such when the reply is unusable or missing (then ``problem`` says why)."""
     hosts = site_hosts(issues.root_url)
     validation: dict[str, Any] | None = None
-    if reply.output is not None:
+    if reply is not None and reply.output is not None:
         analysis, report = validate_analysis(reply.output, set(fitted.sent_ids), hosts)
         validation = report.as_dict()
-        analyst, label = "claude", CLAUDE_LABEL
+        analyst = "claude"
         assistant_text = render_markdown(analysis, label)
         assistant_json: dict[str, Any] = analysis.model_dump(mode="json")
     else:
+        problem = reply.problem if reply is not None else problem
         analysis, _ = validate_analysis(rule_based_analysis(issues), issues.ids, hosts)
-        analyst, label = "degraded", DEGRADED_LABEL
-        assistant_text = reply.text or "(no text)"
-        assistant_json = {"usable": False, "reason": reply.problem}
+        analyst, label = "degraded", DEGRADED_LABEL if reply is not None else label
+        assistant_text = (reply.text if reply is not None else "") or "(no text)"
+        assistant_json = {"usable": False, "reason": problem}
     conversation.analyst = analyst
-    conversation.message_id = reply.message_id
-    conversation.stop_reason = reply.stop_reason
-    _set_usage(conversation, reply, settings)
+    conversation.batched = batched
+    if reply is not None:
+        conversation.message_id = reply.message_id
+        conversation.stop_reason = reply.stop_reason
+        _set_usage(conversation, reply, settings, batched)
     conversation.issues_sent = fitted.issues_sent
     conversation.truncated = fitted.truncated
-    conversation.result = _result(analysis, analyst, label, fitted, validation, reply.problem)
+    conversation.result = _result(analysis, analyst, label, fitted, validation, problem)
     conversation.messages = [
         Message(
             position=0,
@@ -298,7 +355,9 @@ def _run_claude(
     ]
 
 
-def _set_usage(conversation: Conversation, reply: ClaudeReply, settings: AnalysisSettings) -> None:
+def _set_usage(
+    conversation: Conversation, reply: ClaudeReply, settings: AnalysisSettings, batched: bool
+) -> None:
     conversation.input_tokens = reply.input_tokens
     conversation.output_tokens = reply.output_tokens
     conversation.cache_creation_input_tokens = reply.cache_creation_input_tokens
@@ -308,6 +367,7 @@ def _set_usage(conversation: Conversation, reply: ClaudeReply, settings: Analysi
         reply.output_tokens,
         reply.cache_creation_input_tokens,
         reply.cache_read_input_tokens,
+        batched=batched,
     )
 
 
@@ -405,4 +465,5 @@ def _outcome(conversation: Conversation, reused: bool) -> AnalysisOutcome:
         issues_total=conversation.issues_total,
         truncated=conversation.truncated,
         degraded_reason=result.get("degraded_reason"),
+        batched=conversation.batched,
     )

@@ -135,6 +135,17 @@ class ClaudeReply:
         )
 
 
+def request_params(settings: AnalysisSettings, user_text: str) -> dict[str, Any]:
+    """The Messages API parameters of one analysis (interactive or inside a batch)."""
+    return {
+        "model": settings.model,
+        "max_tokens": settings.max_output_tokens,
+        "system": system_blocks(),
+        "messages": _messages(user_text),
+        "output_config": {"format": OUTPUT_FORMAT},
+    }
+
+
 def request_analysis(
     client: anthropic.Anthropic, settings: AnalysisSettings, user_text: str
 ) -> ClaudeReply:
@@ -142,17 +153,16 @@ def request_analysis(
 
     ``messages.parse`` gets the schema through ``output_config`` and we validate the text
     ourselves: with ``output_format`` an invalid answer raises inside the SDK and its id, stop
-    reason and token usage (which we pay for) would be lost. ``problem`` names why an answer is
-    unusable: refusal, truncation at max tokens, malformed JSON or a schema violation.
+    reason and token usage (which we pay for) would be lost.
     """
     with api_errors():
-        message = client.messages.parse(
-            model=settings.model,
-            max_tokens=settings.max_output_tokens,
-            system=system_blocks(),
-            messages=_messages(user_text),
-            output_config={"format": OUTPUT_FORMAT},
-        )
+        message = client.messages.parse(**request_params(settings, user_text))
+    return reply_from_message(message)
+
+
+def reply_from_message(message: anthropic.types.Message) -> ClaudeReply:
+    """Usage, text and validated output of one answer. ``problem`` names why an answer is
+    unusable: refusal, truncation at max tokens, malformed JSON or a schema violation."""
     text = "".join(block.text for block in message.content if block.type == "text")
     output: SiteAnalysis | None = None
     problem: str | None = None

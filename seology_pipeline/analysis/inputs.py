@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session
 
 from seology_pipeline.analysis.ranking import page_importance, rank_rules
 from seology_pipeline.analysis.text import clean_text, data_json
-from seology_pipeline.db.models import Crawl, CrawlStatus, IssueStatus, SeoIssue, SiteConnection
+from seology_pipeline.db.models import (
+    Crawl,
+    CrawlStatus,
+    IssueChange,
+    IssueStatus,
+    SeoIssue,
+    SiteConnection,
+)
 
 SEVERITIES = ("critical", "high", "medium", "low")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -32,6 +39,7 @@ EVIDENCE_VALUE_LIMIT = 120
 EVIDENCE_KEYS = 6
 RULES_PER_GROUP = 10
 RANKED_RULES = 10
+CHANGE_EXAMPLES = 5
 ISSUE_COLUMNS = ("id", "rule_code", "category", "severity", "url", "message", "evidence", "change")
 
 # Truncation levels, tried in order: examples of lower severities go first, then all groups.
@@ -54,6 +62,7 @@ class SiteIssues:
     root_url: str
     context: dict[str, Any]
     issues: pd.DataFrame
+    resolved: pd.DataFrame
     page_importance: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -95,6 +104,18 @@ def load_site_issues(session: Session, site: SiteConnection, crawl: Crawl) -> Si
     issues = pd.DataFrame([tuple(row) for row in rows], columns=list(ISSUE_COLUMNS))
     issues["severity"] = issues["severity"].map(str)
     issues["change"] = issues["change"].map(str)
+    resolved_rows = session.execute(
+        select(*(getattr(SeoIssue, name) for name in ISSUE_COLUMNS))
+        .where(
+            SeoIssue.site_id == site.id,
+            SeoIssue.status == IssueStatus.RESOLVED,
+            SeoIssue.change == IssueChange.RESOLVED,
+            SeoIssue.resolved_at >= crawl.started_at,
+        )
+        .order_by(SeoIssue.id)
+    ).all()
+    resolved = pd.DataFrame([tuple(row) for row in resolved_rows], columns=list(ISSUE_COLUMNS))
+    resolved["severity"] = resolved["severity"].map(str)
     return SiteIssues(
         site_id=site.id,
         crawl_id=crawl.id,
@@ -102,6 +123,7 @@ def load_site_issues(session: Session, site: SiteConnection, crawl: Crawl) -> Si
         context=_context(session, site, crawl, issues),
         issues=issues,
         page_importance=page_importance(session, crawl.id),
+        resolved=resolved,
     )
 
 
@@ -224,6 +246,48 @@ def totals(issues: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def _change_examples(frame: pd.DataFrame, with_ids: bool) -> list[dict[str, Any]]:
+    """The most severe few issues of ``frame`` (ids only for open issues the model may cite)."""
+    if frame.empty:
+        return []
+    ranked = frame.assign(rank=frame["severity"].map(SEVERITY_RANK)).sort_values(["rank", "id"])
+    examples = []
+    for row in ranked.head(CHANGE_EXAMPLES).itertuples(index=False):
+        example: dict[str, Any] = {"id": int(row.id)} if with_ids else {}
+        example |= {
+            "rule": clean_text(row.rule_code, 64),
+            "severity": row.severity,
+            "url": clean_text(row.url, 300) if isinstance(row.url, str) else None,
+            "message": clean_text(row.message, MESSAGE_LIMIT),
+        }
+        examples.append(example)
+    return examples
+
+
+def changes(site: SiteIssues, with_examples: bool) -> dict[str, Any]:
+    """Issues new, regressed and resolved since the previous crawl, most severe examples first."""
+    summary: dict[str, Any] = {}
+    for name in ("new", "regressed"):
+        frame = site.issues[site.issues["change"] == name]
+        summary[name] = {
+            "issues": len(frame),
+            "by_severity": {
+                sev: int(n) for sev, n in frame["severity"].value_counts().sort_index().items()
+            },
+        }
+        if with_examples:
+            summary[name]["examples"] = _change_examples(frame, with_ids=True)
+    summary["resolved"] = {
+        "issues": len(site.resolved),
+        "by_severity": {
+            sev: int(n) for sev, n in site.resolved["severity"].value_counts().sort_index().items()
+        },
+    }
+    if with_examples:
+        summary["resolved"]["examples"] = _change_examples(site.resolved, with_ids=False)
+    return summary
+
+
 def payload_at_level(
     site: SiteIssues, groups: list[dict[str, Any]], level: tuple[str, frozenset[str], bool]
 ) -> dict[str, Any]:
@@ -231,6 +295,7 @@ def payload_at_level(
     payload: dict[str, Any] = {
         "site": site.context,
         "totals": totals(site.issues),
+        "changes": changes(site, with_examples=keep_groups),
         "truncation": name,
     }
     if "high" not in without_examples:  # the impact ranking goes with the high examples
@@ -253,9 +318,11 @@ def ranking(site: SiteIssues, limit: int = RANKED_RULES) -> list[dict[str, Any]]
 
 
 def sent_ids(payload: dict[str, Any]) -> frozenset[int]:
-    return frozenset(
-        example["id"] for group in payload.get("groups", []) for example in group["examples"]
-    )
+    """Ids of the issues the payload shows (group examples and new/regressed examples)."""
+    ids = {example["id"] for group in payload.get("groups", []) for example in group["examples"]}
+    for name in ("new", "regressed"):
+        ids |= {example["id"] for example in payload["changes"][name].get("examples", [])}
+    return frozenset(ids)
 
 
 def estimate_tokens(text: str) -> int:

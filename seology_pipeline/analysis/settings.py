@@ -12,6 +12,7 @@
 | `SEOLOGY_ANALYSIS_INPUT_TOKEN_BUDGET` | `20000` | Most input tokens one analysis may send (1000–150000) |
 | `SEOLOGY_ANALYSIS_EXAMPLES_PER_GROUP` | `3` | Example issues (with ids) per severity × category group (0–20) |
 | `SEOLOGY_CLAUDE_COUNT_TOKENS` | `true` | Count input tokens with the API's free count endpoint; `false` estimates locally |
+| `SEOLOGY_ANALYSIS_BATCH` | `scheduled` | Which Claude analyses go through the Message Batches API at half price (results within 24 h, usually minutes): `off` (none), `scheduled` (those after scheduled re-crawls), `all` (also the first analysis of a new site); a crawl a person launched always gets its analysis at once) |
 | `SEOLOGY_CLAUDE_PRICES` | built-in table | JSON `{"model": {"input": 3, "output": 15, "cache_write": 3.75, "cache_read": 0.3}}` in USD per million tokens, merged over the built-in table |
 """  # noqa: E501
 
@@ -33,6 +34,7 @@ from pydantic import (
 )
 
 from seology_pipeline.errors import SettingsError
+from seology_pipeline.names import NEW_SITE_TRIGGER, RECRAWL_TRIGGER
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
 
@@ -42,6 +44,16 @@ class AnalysisMode(enum.StrEnum):
     CLAUDE = "claude"
     OFFLINE = "offline"
     SKIP = "skip"
+
+
+class BatchMode(enum.StrEnum):
+    OFF = "off"
+    SCHEDULED = "scheduled"
+    ALL = "all"
+
+
+# The Message Batches API bills every token at half the interactive price.
+BATCH_DISCOUNT = 0.5
 
 
 class ModelPrice(BaseModel):
@@ -85,6 +97,7 @@ ENV_VARS: dict[str, str] = {
     "examples_per_group": "SEOLOGY_ANALYSIS_EXAMPLES_PER_GROUP",
     "count_tokens": "SEOLOGY_CLAUDE_COUNT_TOKENS",
     "prices": "SEOLOGY_CLAUDE_PRICES",
+    "batch": "SEOLOGY_ANALYSIS_BATCH",
 }
 
 
@@ -103,6 +116,7 @@ class AnalysisSettings(BaseModel):
     input_token_budget: int = Field(default=20000, ge=1000, le=150000)
     examples_per_group: int = Field(default=3, ge=0, le=20)
     count_tokens: bool = True
+    batch: BatchMode = BatchMode.SCHEDULED
     prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     @field_validator("api_key", mode="before")
@@ -150,9 +164,15 @@ class AnalysisSettings(BaseModel):
         return self.prices[self.model]
 
     def estimated_cost(
-        self, input_tokens: int, output_tokens: int, cache_write: int, cache_read: int
+        self,
+        input_tokens: int,
+        output_tokens: int,
+        cache_write: int,
+        cache_read: int,
+        batched: bool = False,
     ) -> float:
-        """Estimated USD cost of one call with these token counts, for the configured model."""
+        """Estimated USD cost of one call with these token counts, for the configured model
+        (half price for a request answered through the Message Batches API)."""
         price = self.price
         total = (
             input_tokens * price.input
@@ -160,7 +180,17 @@ class AnalysisSettings(BaseModel):
             + cache_write * price.cache_write
             + cache_read * price.cache_read
         )
-        return round(total / 1_000_000, 6)
+        return round(total * (BATCH_DISCOUNT if batched else 1.0) / 1_000_000, 6)
+
+    def batches(self, crawl_trigger: str | None) -> bool:
+        """Whether the automatic analysis of a crawl launched by ``crawl_trigger`` (a run's
+        trigger tag) goes into a batch. Only Claude analyses are batched, and never those of a
+        crawl a person launched."""
+        if self.analyst != "claude" or self.batch is BatchMode.OFF:
+            return False
+        if self.batch is BatchMode.ALL:
+            return crawl_trigger in (RECRAWL_TRIGGER, NEW_SITE_TRIGGER)
+        return crawl_trigger == RECRAWL_TRIGGER
 
 
 def build_settings(values: Mapping[str, Any]) -> AnalysisSettings:
@@ -184,6 +214,7 @@ class AnalysisEnv(BaseModel):
     mode: AnalysisMode | None = None
     input_token_budget: int | None = None
     examples_per_group: int | None = None
+    batch: BatchMode | None = None
 
 
 class ClaudeEnv(BaseModel):
@@ -213,6 +244,7 @@ def analysis_values(
         "mode": analysis.mode,
         "input_token_budget": analysis.input_token_budget,
         "examples_per_group": analysis.examples_per_group,
+        "batch": analysis.batch,
         "model": claude.model,
         "timeout_seconds": claude.timeout,
         "max_retries": claude.max_retries,

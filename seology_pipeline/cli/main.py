@@ -23,6 +23,7 @@ COMMANDS = {
     "rules": "seology_pipeline.cli.rules_cmd:rules",
     "sites": "seology_pipeline.cli.accounts_cmds:sites",
     "status": "seology_pipeline.cli.run_cmds:status",
+    "usage": "seology_pipeline.cli.usage_cmd:usage",
     "users": "seology_pipeline.cli.accounts_cmds:users",
     "worker": "seology_pipeline.cli.worker_cmd:worker",
 }

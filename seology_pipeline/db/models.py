@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -393,6 +394,7 @@ class Conversation(Base):
     issues_total: Mapped[int] = mapped_column(Integer, default=0)
     truncated: Mapped[bool] = mapped_column(Boolean, default=False)
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    batched: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     messages: Mapped[list[Message]] = relationship(
         back_populates="conversation",
@@ -531,6 +533,43 @@ class Job(Base):
         Index("ix_jobs_site_id_created_at", "site_id", "created_at"),
         Index("ix_jobs_completed_at", "completed_at"),
     )
+
+
+class AnalysisRequestStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SUBMITTED = "submitted"
+    DONE = "done"
+    REFUSED = "refused"
+
+
+class AnalysisRequest(Base):
+    """An analysis nobody waits for, on its way through a Message Batch.
+
+    Queued after a crawl, submitted with others in one batch (``request`` holds exactly what was
+    sent), done when its result (or its fallback) is stored as ``conversation_id``.
+    """
+
+    __tablename__ = "analysis_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("site_connections.id", ondelete="CASCADE"))
+    crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawls.id", ondelete="SET NULL"))
+    status: Mapped[AnalysisRequestStatus] = mapped_column(
+        str_enum(AnalysisRequestStatus, "analysis_request_status"),
+        default=AnalysisRequestStatus.QUEUED,
+    )
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    batch_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    submitted_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    request: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL")
+    )
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_analysis_requests_status_site_id", "status", "site_id"),)
 
 
 DEFAULT_PLANS: tuple[dict[str, Any], ...] = (

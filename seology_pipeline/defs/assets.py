@@ -16,20 +16,23 @@ from sqlalchemy.exc import OperationalError
 
 from seology_pipeline.accounts import QuotaExceededError, month_key
 from seology_pipeline.analysis.analyst import analyse_site
+from seology_pipeline.analysis.batching import queue_analysis
 from seology_pipeline.analysis.errors import TransientAnalysisError
 from seology_pipeline.db.models import utcnow
-from seology_pipeline.defs.claude import ClaudeResource
+from seology_pipeline.defs.claude import ClaudeResource, analysis_metadata
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.reaper import run_alive
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.settings import crawl_max_runtime_seconds
 from seology_pipeline.names import (
+    AUTOMATION_TRIGGER,
     CRAWLED_PAGES,
     DEFAULT_PRIORITY,
     FIRST_CRAWL_JOB,
     MAX_PAGES,
     SEO_ISSUES,
+    TRIGGER_TAG,
     priority_tags,
 )
 from seology_pipeline.runs.audit_run import AuditOutcome
@@ -267,13 +270,16 @@ def crawled_pages(
     retry_policy=RETRY_POLICY,
     automation_condition=AFTER_NEW_ISSUES,
     kinds={"anthropic", "python"},
+    output_required=False,
 )
 def site_analysis(
     context: dg.AssetExecutionContext, database: DatabaseResource, claude: ClaudeResource
-) -> dg.MaterializeResult:
+) -> Iterator[dg.MaterializeResult]:
     """Turn the site's open issues into ranked recommendations (Claude, or rule-based offline).
 
-    Runs by itself after every new ``seo_issues`` materialization.
+    Runs by itself after every new ``seo_issues`` materialization. When nobody waits for it (an
+    automatic run after a scheduled re-crawl, see ``SEOLOGY_ANALYSIS_BATCH``) the analysis is
+    queued for a Message Batch instead and ``analysis_batch_results`` records it later.
     """
     site_id = context.partition_key
     with only_transient_retries():
@@ -285,6 +291,10 @@ def site_analysis(
                     raise dg.Failure(
                         f"site {site_id!r} has no crawl to analyse", allow_retries=False
                     )
+                if settings.batches(_crawl_trigger(context, crawl.run_id)):
+                    queue_analysis(session, site_id, crawl.id, utcnow(), run_id=context.run.run_id)
+                    context.log.info(f"analysis of crawl {crawl.id} queued for a Message Batch")
+                    return
                 outcome = analyse_site(
                     session,
                     site_id,
@@ -298,9 +308,16 @@ def site_analysis(
             with database.session() as session:
                 record_analysis_refusal(session, site_id, context.run.run_id, str(exc))
             raise dg.Failure(f"analysis refused: {exc}", allow_retries=False) from None
-    metadata = {k: v for k, v in outcome.metadata().items() if v is not None}
-    metadata["summary"] = dg.MetadataValue.md(outcome.markdown())
-    return dg.MaterializeResult(metadata=metadata)
+    yield dg.MaterializeResult(metadata=analysis_metadata(outcome))
+
+
+def _crawl_trigger(context: dg.AssetExecutionContext, crawl_run_id: str | None) -> str | None:
+    """The trigger tag of the run that crawled, when this run was launched by automation (a run
+    a person launched is never batched)."""
+    if context.run.tags.get(TRIGGER_TAG) != AUTOMATION_TRIGGER or crawl_run_id is None:
+        return None
+    crawl_run = context.instance.get_run_by_id(crawl_run_id)
+    return crawl_run.tags.get(TRIGGER_TAG) if crawl_run is not None else None
 
 
 crawl_site_job = dg.define_asset_job(

@@ -1,13 +1,16 @@
-"""The Claude resource: analysis settings from the environment and an Anthropic client."""
+"""The Claude resource (analysis settings from the environment and an Anthropic client) and the
+metadata of a ``site_analysis`` materialization."""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import anthropic
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
+from seology_pipeline.analysis.analyst import AnalysisOutcome
 from seology_pipeline.analysis.claude_api import make_client
 from seology_pipeline.analysis.settings import AnalysisSettings
 from seology_pipeline.settings import load_settings
@@ -59,3 +62,10 @@ class ClaudeResource(dg.ConfigurableResource):
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def analysis_metadata(outcome: AnalysisOutcome) -> dict[str, Any]:
+    """Materialization metadata of one analysis: its fields (cost included) and a summary."""
+    metadata: dict[str, Any] = {k: v for k, v in outcome.metadata().items() if v is not None}
+    metadata["summary"] = dg.MetadataValue.md(outcome.markdown())
+    return metadata

@@ -30,7 +30,7 @@ from seology_pipeline.db.models import (
     SubscriptionStatus,
     User,
 )
-from seology_pipeline_tests.databases import migrated_engine, sqlite_url
+from seology_pipeline_tests.databases import migrated_engine, sqlite_url, temporary_pg_database
 
 API_KEY = "sk-ant-test-SECRET-4242"
 NOW = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
@@ -47,6 +47,23 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     with session_factory(engine)() as session:
+        yield session
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated app database on SQLite, then on PostgreSQL."""
+    if request.param == "sqlite":
+        with migrated_engine(sqlite_url(tmp_path)) as engine:
+            yield engine
+        return
+    with temporary_pg_database("seology_analysis") as url, migrated_engine(url) as engine:
+        yield engine
+
+
+@pytest.fixture
+def any_session(any_engine: Engine) -> Iterator[Session]:
+    with session_factory(any_engine)() as session:
         yield session
 
 

@@ -57,7 +57,7 @@ def test_success_stores_the_conversation_usage_and_metadata(
     assert outcome.issues_analyzed == 5 and outcome.issues_total == 5
     request = api.message_bodies[0]
     assert request["model"] == "claude-sonnet-5-5"
-    assert request["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert request["system"][-1]["cache_control"] == {"type": "ephemeral"}
     assert request["output_config"]["format"]["type"] == "json_schema"
     assert "tools" not in request and len(request["messages"]) == 1
     assert api.count_bodies, "the input was counted with the API before sending"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from seology_pipeline.analysis.analyst import analyse_site
 from seology_pipeline.analysis.inputs import (
     SEVERITY_RANK,
     aggregate,
@@ -15,15 +18,20 @@ from seology_pipeline.analysis.inputs import (
     load_site_issues,
 )
 from seology_pipeline.analysis.text import clean_text, data_json
-from seology_pipeline.db.models import Crawl, SiteConnection
+from seology_pipeline.db.models import Crawl, IssueChange, IssueStatus, SeoIssue, SiteConnection
 from seology_pipeline_tests.analysis.conftest import (
+    BASIC_ISSUES,
+    NOW,
     ROOT,
     FakeMessagesAPI,
+    claude_settings,
+    mock_client,
     run_analysis,
     seed_site,
     sent_payload,
 )
 
+PAST = timedelta(days=8)
 SEVERITIES = ("critical", "high", "medium", "low")
 CATEGORIES = ("indexability", "meta", "links", "content", "images", "performance")
 
@@ -105,7 +113,7 @@ def test_over_budget_drops_low_severity_examples_first_then_totals(session: Sess
 
 def test_five_thousand_issues_fit_the_budget_in_severity_order(session: Session) -> None:
     api = FakeMessagesAPI()
-    budget = 4000
+    budget = 8000
     seeded, outcome = run_analysis(session, api, many_issues(5200), input_token_budget=budget)
 
     assert outcome.analyst == "claude"
@@ -131,3 +139,52 @@ def test_five_thousand_issues_fit_the_budget_in_severity_order(session: Session)
     assert payload["totals"]["open_issues"] == 5200
     assert sum(g["issues"] for g in groups) == 5200
     assert outcome.metadata()["issues_total"] == 5200 and seeded.issue_ids[0] > 0
+
+
+def test_the_input_says_what_changed_since_the_previous_crawl(session: Session) -> None:
+    extra = [
+        {"rule_code": "http_5xx", "category": "response", "severity": "critical"},
+        {"rule_code": "title_missing", "category": "metadata", "severity": "high"},
+    ]
+    seeded = seed_site(session, BASIC_ISSUES + extra)
+    ids = seeded.issue_ids
+    session.execute(
+        update(SeoIssue).where(SeoIssue.id == ids[2]).values(change=IssueChange.REGRESSED)
+    )
+    session.execute(
+        update(SeoIssue)
+        .where(SeoIssue.id.in_([ids[0], ids[1], ids[3]]))
+        .values(change=IssueChange.PERSISTING)
+    )
+    for issue_id, resolved_at in ((ids[5], NOW - timedelta(minutes=30)), (ids[6], NOW - PAST)):
+        session.execute(
+            update(SeoIssue)
+            .where(SeoIssue.id == issue_id)
+            .values(
+                status=IssueStatus.RESOLVED, change=IssueChange.RESOLVED, resolved_at=resolved_at
+            )
+        )
+    api = FakeMessagesAPI()
+    settings = claude_settings()
+    analyse_site(
+        session, seeded.site_id, seeded.crawl_id, settings, mock_client(settings, api), NOW
+    )
+
+    changes = sent_payload(api.message_bodies[0])["changes"]
+    assert changes["regressed"]["issues"] == 1
+    assert [e["id"] for e in changes["regressed"]["examples"]] == [ids[2]]
+    assert changes["new"]["issues"] == 1 and changes["new"]["examples"][0]["id"] == ids[4]
+    assert changes["resolved"] == {
+        "issues": 1,
+        "by_severity": {"critical": 1},
+        "examples": [
+            {
+                "rule": "http_5xx",
+                "severity": "critical",
+                "url": f"{ROOT}page-5",
+                "message": "Problem 5",
+            }
+        ],
+    }, "only what this crawl resolved, without ids the answer could cite"
+    system = "".join(block["text"] for block in api.message_bodies[0]["system"])
+    assert "the summary starts with what changed" in system

@@ -104,7 +104,7 @@ def test_an_asset_analyses_a_site_over_real_http(
     _, headers, body = server.seen[-1]
     lowered = {k.lower(): v for k, v in headers.items()}
     assert API_KEY in (lowered.get("x-api-key"), lowered.get("authorization", "")[7:])
-    assert body["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert body["system"][-1]["cache_control"] == {"type": "ephemeral"}
     assert API_KEY not in json.dumps({k: str(v.value) for k, v in metadata.items()})
     assert API_KEY not in repr(resource) and "SEOLOGY_TEST_CLAUDE_KEY" in repr(resource)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from seology_pipeline.analysis.settings import AnalysisMode
+from seology_pipeline.analysis.settings import AnalysisMode, BatchMode
 from seology_pipeline.settings import SettingsError, load_settings
 from seology_pipeline_tests.analysis.conftest import API_KEY
 
@@ -89,3 +89,22 @@ def test_the_key_never_shows_in_repr_dumps_or_errors() -> None:
             {"ANTHROPIC_API_KEY": API_KEY, "SEOLOGY_CLAUDE_TIMEOUT": "x"}
         ).analysis_settings()
     assert API_KEY not in str(caught.value)
+
+
+def test_batch_mode_decides_which_automatic_analyses_are_batched() -> None:
+    with_key = {"ANTHROPIC_API_KEY": API_KEY}
+    default = load_settings(with_key).analysis_settings()
+    assert default.batch is BatchMode.SCHEDULED
+    assert default.batches("recrawl") and not default.batches("new_site")
+    assert not default.batches(None) and not default.batches("cli")
+    every = load_settings(with_key | {"SEOLOGY_ANALYSIS_BATCH": "all"}).analysis_settings()
+    assert every.batches("recrawl") and every.batches("new_site") and not every.batches("cli")
+    off = load_settings(with_key | {"SEOLOGY_ANALYSIS_BATCH": "off"}).analysis_settings()
+    assert not off.batches("recrawl")
+    offline = load_settings({"SEOLOGY_ANALYSIS_BATCH": "all"}).analysis_settings()
+    assert not offline.batches("recrawl"), "only Claude analyses are batched"
+    with pytest.raises(SettingsError, match="SEOLOGY_ANALYSIS_BATCH"):
+        load_settings({"SEOLOGY_ANALYSIS_BATCH": "sometimes"}).analysis_settings()
+    assert default.estimated_cost(1000, 1000, 0, 0, batched=True) == pytest.approx(
+        default.estimated_cost(1000, 1000, 0, 0) / 2
+    )

@@ -1,7 +1,7 @@
 """one running crawl per site, crawl heartbeats
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-12-02 12:45:00
 """
 
