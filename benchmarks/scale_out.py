@@ -40,10 +40,10 @@ from seology_pipeline.names import (
     CRAWL_JOB,
     PARTITION_TAG,
     PRIORITY_TAG,
+    REPOSITORY_NAME,
     SITES_PARTITIONS,
     priority_tags,
 )
-from seology_pipeline.queue import REPOSITORY_NAME
 from seology_pipeline_tests.databases import migrated_engine, temporary_pg_database
 from seology_pipeline_tests.deploy.celery_deployment import Deployment, celery_deployment
 from seology_pipeline_tests.factories import add_customer

@@ -11,6 +11,8 @@ from typing import Final
 
 # --- Dagster names ---------------------------------------------------------------------------
 CODE_LOCATION: Final = "seology_pipeline"
+REPOSITORY_NAME: Final = "__repository__"
+"""The repository of a code location built from one ``Definitions`` (GraphQL selectors)."""
 SITES_PARTITIONS: Final = "sites"
 
 CRAWLED_PAGES: Final = "crawled_pages"

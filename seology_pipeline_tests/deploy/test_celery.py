@@ -28,10 +28,10 @@ from seology_pipeline.names import (
     CODE_LOCATION,
     CRAWL_JOB,
     PARTITION_TAG,
+    REPOSITORY_NAME,
     SITES_PARTITIONS,
     priority_tags,
 )
-from seology_pipeline.queue import REPOSITORY_NAME
 from seology_pipeline_tests.databases import migrated_engine, sqlite_url
 from seology_pipeline_tests.deploy.celery_deployment import DONE, Deployment, celery_deployment
 from seology_pipeline_tests.factories import BOOKSHOP, add_customer

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from seology_pipeline.crawl.crawler import crawl_site
 from seology_pipeline.db.engine import session_scope
-from seology_pipeline.db.models import SeoIssue, SiteConnection, utcnow
-from seology_pipeline.runs.audit_run import audit_current_crawl
-from seology_pipeline.runs.crawl_run import SnapshotWriter, plan_crawl
+from seology_pipeline.db.models import SeoIssue, SiteConnection
+from seology_pipeline.runs.crawl_run import plan_crawl
+from seology_pipeline.runs.site_run import crawl_and_audit
 from seology_pipeline_tests.crawl.conftest import settings_for
 from seology_pipeline_tests.factories import add_customer
 from seology_pipeline_tests.sites import page, serve_site
@@ -32,12 +31,7 @@ def _crawl_and_audit(engine: Engine, site_settings: dict) -> set[tuple[str, str]
             session.get(SiteConnection, "site-1").settings = site_settings
         with session_scope(engine) as session:
             plan = plan_crawl(session, "site-1", max_pages=None, user_id=None, month=MONTH)
-        writer = SnapshotWriter(engine, plan, run_id="run-1")
-        writer.start(utcnow())
-        facts = crawl_site(settings_for(site), on_page=writer.add)
-        writer.complete(facts, month=MONTH, now=utcnow())
-        with session_scope(engine) as session:
-            audit_current_crawl(session, "site-1", now=utcnow())
+        crawl_and_audit(engine, plan, settings_for(site), month=MONTH, run_id="run-1")
         with session_scope(engine) as session:
             issues = session.scalars(select(SeoIssue).where(SeoIssue.site_id == "site-1"))
             return {(i.rule_code, (i.url or "").removeprefix(site.url)) for i in issues}
