@@ -62,12 +62,24 @@ RETRY_POLICY = dg.RetryPolicy(
 )
 
 
+STOPPING = (dg.DagsterRunStatus.CANCELING, dg.DagsterRunStatus.CANCELED)
+
+
 @contextmanager
-def only_transient_retries() -> Iterator[None]:
-    """Let transient errors reach the retry policy; turn every other error into a final failure."""
+def only_transient_retries(context: dg.AssetExecutionContext) -> Iterator[None]:
+    """Let transient errors reach the retry policy; turn every other error into a final failure.
+
+    A transient-looking error of a run being canceled (the browser or a connection closed under
+    it) is final too: a canceled run must not go on by retrying its step.
+    """
     try:
         yield
-    except (dg.Failure, *TRANSIENT_ERRORS):
+    except dg.Failure:
+        raise
+    except TRANSIENT_ERRORS as exc:
+        run = context.instance.get_run_by_id(context.run.run_id)
+        if run is not None and run.status in STOPPING:
+            raise dg.Failure(description="the run was canceled", allow_retries=False) from exc
         raise
     except Exception as exc:
         raise dg.Failure(description=f"{type(exc).__name__}: {exc}", allow_retries=False) from exc
@@ -194,7 +206,7 @@ def crawled_pages(
     """
     site_id = context.partition_key
     month = month_key(utcnow())
-    with only_transient_retries():
+    with only_transient_retries(context):
         try:
             with database.session() as session:
                 plan = plan_crawl(
@@ -282,7 +294,7 @@ def site_analysis(
     queued for a Message Batch instead and ``analysis_batch_results`` records it later.
     """
     site_id = context.partition_key
-    with only_transient_retries():
+    with only_transient_retries(context):
         settings = claude.settings()
         try:
             with database.session() as session:

@@ -204,6 +204,33 @@ def test_transient_browser_crash_is_retried(
         assert statuses == [CrawlStatus.FAILED, CrawlStatus.COMPLETED]
 
 
+def test_a_canceled_run_does_not_retry_its_crawl(
+    app_engine: Engine,
+    instance: dg.DagsterInstance,
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Canceling a running crawl closes its browser; that error must not look transient."""
+    add_customer(app_engine, f"{site.url}/")
+    calls: list[int] = []
+
+    def canceled(settings: CrawlSettings, on_page: Callable[[PageRecord], None]) -> SiteFacts:
+        calls.append(1)
+        [run] = instance.get_runs(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+        instance.report_run_canceling(run)
+        raise PlaywrightError("Target page, context or browser has been closed")
+
+    monkeypatch.setattr(site_run, "crawl_site", canceled)
+    result = _materialize(app_engine, instance, [crawled_pages])
+    assert not result.success and len(calls) == 1
+    events = [e.event_type for e in result.all_events]
+    assert dg.DagsterEventType.STEP_UP_FOR_RETRY not in events
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_failure_data.user_failure_data.description == "the run was canceled"
+    with session_scope(app_engine) as session:
+        assert list(session.scalars(select(Crawl.status))) == [CrawlStatus.FAILED]
+
+
 def test_asset_checks_fail_when_the_home_page_is_broken(
     app_engine: Engine, instance: dg.DagsterInstance
 ) -> None:
