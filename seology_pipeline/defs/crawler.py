@@ -7,23 +7,7 @@ from typing import Any
 import dagster as dg
 
 from seology_pipeline.crawl.settings import CrawlSettings
-from seology_pipeline.settings import load_settings
-
-# What a customer may set for their own site (``site_connections.settings["crawl"]``); network
-# and browser settings stay the operator's.
-SITE_OVERRIDABLE = frozenset(
-    {
-        "include_patterns",
-        "exclude_patterns",
-        "max_depth",
-        "render_mode",
-        "delay_s",
-        "obey_robots",
-        "include_www",
-        "strip_query_params",
-        "sitemap_urls",
-    }
-)
+from seology_pipeline.runs.site_run import site_crawl_settings
 
 
 class CrawlerResource(dg.ConfigurableResource):
@@ -38,13 +22,12 @@ class CrawlerResource(dg.ConfigurableResource):
         self, root_url: str, max_pages: int, site_settings: dict[str, Any] | None = None
     ) -> CrawlSettings:
         """Validated settings for one crawl; raises ``SettingsError`` naming the bad value."""
-        site_crawl = (site_settings or {}).get("crawl") or {}
-        overrides = {k: v for k, v in site_crawl.items() if k in SITE_OVERRIDABLE}
-        operator = {
-            "render_mode": self.render_mode,
-            "browser_executable": self.browser_executable,
-            "allow_private_networks": self.allow_private_networks,
-            "concurrency": self.concurrency,
-        }
-        overrides |= {k: v for k, v in operator.items() if v is not None}
-        return load_settings().crawl_settings(root_url=root_url, max_pages=max_pages, **overrides)
+        return site_crawl_settings(
+            root_url,
+            max_pages,
+            site_settings,
+            render_mode=self.render_mode,
+            browser_executable=self.browser_executable,
+            allow_private_networks=self.allow_private_networks,
+            concurrency=self.concurrency,
+        )

@@ -140,7 +140,7 @@ def purge_runs(
 
 def clean_up(
     engine: Engine,
-    runs: RunStore,
+    runs: RunStore | None,
     policy: CleanupPolicy,
     *,
     now: datetime | None = None,
@@ -149,7 +149,8 @@ def clean_up(
 ) -> CleanupReport:
     """Run the whole cleanup and record an audit entry ``maintenance.cleanup`` with its result.
 
-    ``run_id`` (the cleanup's own run) is never deleted.
+    ``run_id`` (the cleanup's own run) is never deleted. Without ``runs`` (outside Dagster) the
+    orchestrator's run history is left alone.
     """
     started = time.perf_counter()
     now = now or utcnow()
@@ -170,11 +171,10 @@ def clean_up(
     )
     runs_cutoff = now - timedelta(days=policy.completed_runs_days)
     job_rows = delete_in_batches(engine, Job, finished_before(runs_cutoff), **options)
-    jobs = purge_runs(
-        runs,
-        runs_cutoff,
-        keep={run_id} if run_id else (),
-        dry_run=policy.dry_run,
+    jobs = (
+        purge_runs(runs, runs_cutoff, keep={run_id} if run_id else (), dry_run=policy.dry_run)
+        if runs is not None
+        else 0
     )
     report = CleanupReport(
         rollbacks_cleaned=rollbacks,

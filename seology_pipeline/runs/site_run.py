@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -18,6 +19,34 @@ from seology_pipeline.runs.audit_run import AuditOutcome, evaluate_crawl, record
 from seology_pipeline.runs.crawl_run import CrawlOutcome, CrawlPlan, SnapshotWriter
 from seology_pipeline.runs.reachability import Reachability, one_line
 from seology_pipeline.runs.reaper import RunAlive
+from seology_pipeline.settings import load_settings
+
+# What a customer may set for their own site (``site_connections.settings["crawl"]``); network
+# and browser settings stay the operator's.
+SITE_OVERRIDABLE = frozenset(
+    {
+        "include_patterns",
+        "exclude_patterns",
+        "max_depth",
+        "render_mode",
+        "delay_s",
+        "obey_robots",
+        "include_www",
+        "strip_query_params",
+        "sitemap_urls",
+    }
+)
+
+
+def site_crawl_settings(
+    root_url: str, max_pages: int, site_settings: dict[str, Any] | None = None, **operator: Any
+) -> CrawlSettings:
+    """One crawl's settings: the environment, then the site's own crawl settings, then the
+    operator's values that are not ``None``; raises ``SettingsError`` naming a bad value."""
+    site_crawl = (site_settings or {}).get("crawl") or {}
+    overrides = {k: v for k, v in site_crawl.items() if k in SITE_OVERRIDABLE}
+    overrides |= {k: v for k, v in operator.items() if v is not None}
+    return load_settings().crawl_settings(root_url=root_url, max_pages=max_pages, **overrides)
 
 
 @dataclass(frozen=True, slots=True)
