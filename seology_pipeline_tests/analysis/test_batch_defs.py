@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 from sqlalchemy import Engine, select
 
-from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.engine import session_factory, session_scope
 from seology_pipeline.db.models import AnalysisRequest, AnalysisRequestStatus, Crawl, utcnow
 from seology_pipeline.defs.analysis_batches import (
     analysis_batch_results,
@@ -76,7 +76,7 @@ def test_a_scheduled_recrawl_is_analysed_through_a_batch(
         "database": DatabaseResource(url=engine.url.render_as_string(hide_password=False)),
         "claude": ClaudeResource(api_key_env_var="SEOLOGY_TEST_CLAUDE_KEY"),
     }
-    with session_scope(engine) as session:
+    with session_factory(engine)() as session:  # seed_site commits
         seed_site(session, BASIC_ISSUES, site_id="site-1", user_id="user-1")
         seed_site(session, BASIC_ISSUES, site_id="site-2", user_id="user-2")
     with dg.instance_for_test() as instance:

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from seology_pipeline.analysis.costs import month_bounds, monthly_costs
-from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.engine import session_factory, session_scope
 from seology_pipeline.db.models import Conversation
 from seology_pipeline_tests.analysis.conftest import BASIC_ISSUES, NOW, seed_site
 
@@ -39,7 +39,7 @@ def _conversation(site_id: str, user_id: str, cost: float, batched: bool, **extr
 
 
 def _seed(engine: Engine) -> None:
-    with session_scope(engine) as session:
+    with session_factory(engine)() as session:  # seed_site commits
         seed_site(session, BASIC_ISSUES, site_id="site-a", user_id="alice")
         seed_site(session, BASIC_ISSUES, site_id="site-b", user_id="bob")
         session.add_all(
@@ -52,6 +52,7 @@ def _seed(engine: Engine) -> None:
                 _conversation("site-a", "alice", 9.0, False, created_at=NOW - timedelta(days=40)),
             ]
         )
+        session.commit()
 
 
 def test_monthly_costs_sum_each_users_analyses(any_engine: Engine) -> None:

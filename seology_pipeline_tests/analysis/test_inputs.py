@@ -164,6 +164,7 @@ def test_the_input_says_what_changed_since_the_previous_crawl(session: Session) 
                 status=IssueStatus.RESOLVED, change=IssueChange.RESOLVED, resolved_at=resolved_at
             )
         )
+    session.commit()  # the analysis reserves its quota unit in a transaction of its own
     api = FakeMessagesAPI()
     settings = claude_settings()
     analyse_site(

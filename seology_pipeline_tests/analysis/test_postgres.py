@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from seology_pipeline.analysis.analyst import analyse_site
 from seology_pipeline.analysis.errors import TransientAnalysisError
-from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.engine import session_factory, session_scope
 from seology_pipeline.db.models import Conversation, Message, UsageRecord
 from seology_pipeline_tests.analysis.conftest import (
     BASIC_ISSUES,
@@ -30,7 +30,7 @@ def pg_engine() -> Iterator[Engine]:
 
 
 def test_analysis_is_stored_once_and_reused_across_transactions(pg_engine: Engine) -> None:
-    with session_scope(pg_engine) as session:
+    with session_factory(pg_engine)() as session:  # seed_site commits
         seeded = seed_site(session, BASIC_ISSUES)
     api = FakeMessagesAPI()
     settings = claude_settings()
@@ -55,7 +55,7 @@ def test_analysis_is_stored_once_and_reused_across_transactions(pg_engine: Engin
 
 
 def test_a_failed_call_leaves_no_partial_rows(pg_engine: Engine) -> None:
-    with session_scope(pg_engine) as session:
+    with session_factory(pg_engine)() as session:  # seed_site commits
         seeded = seed_site(session, BASIC_ISSUES)
 
     def overloaded(body: dict, attempt: int) -> httpx2.Response:

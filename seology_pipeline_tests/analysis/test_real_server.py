@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from seology_pipeline.analysis.analyst import analyse_site
 from seology_pipeline.analysis.errors import TransientAnalysisError
-from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.engine import session_factory, session_scope
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline_tests.analysis.conftest import (
     API_KEY,
@@ -79,7 +79,7 @@ def claude_env(monkeypatch: pytest.MonkeyPatch, server: FakeServer) -> None:
 def test_an_asset_analyses_a_site_over_real_http(
     engine: Engine, server: FakeServer, claude_env: None
 ) -> None:
-    with session_scope(engine) as session:
+    with session_factory(engine)() as session:  # seed_site commits
         seeded = seed_site(session, BASIC_ISSUES)
 
     @dg.asset
@@ -122,7 +122,7 @@ def test_a_slow_server_times_out_as_a_transient_error(
     monkeypatch.setenv("SEOLOGY_CLAUDE_COUNT_TOKENS", "false")
     server.delay = 1.0
     resource = ClaudeResource(api_key_env_var="SEOLOGY_TEST_CLAUDE_KEY")
-    with session_scope(engine) as session:
+    with session_factory(engine)() as session:  # seed_site commits
         seeded = seed_site(session, BASIC_ISSUES)
     with pytest.raises(TransientAnalysisError, match="timed out"), session_scope(engine) as s:
         analyse_site(
