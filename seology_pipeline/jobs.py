@@ -29,6 +29,7 @@ from seology_pipeline.names import (
     CLEANUP_OP,
     CRAWL_JOB,
     CRAWLED_PAGES,
+    EXPORT_REPORT_JOB,
     JOB_ID_TAG,
     MAX_AGE_DAYS,
     MAX_ATTEMPTS,
@@ -69,6 +70,7 @@ class JobType(enum.StrEnum):
     ANALYZE_ISSUES = "ANALYZE_ISSUES"
     CLEANUP = "CLEANUP"
     RESET_USAGE = "RESET_USAGE"
+    EXPORT_REPORT = "EXPORT_REPORT"
 
 
 JOB_NAMES: dict[JobType, str] = {
@@ -76,6 +78,7 @@ JOB_NAMES: dict[JobType, str] = {
     JobType.ANALYZE_ISSUES: ANALYSIS_JOB,
     JobType.CLEANUP: CLEANUP_JOB,
     JobType.RESET_USAGE: USAGE_RESET_JOB,
+    JobType.EXPORT_REPORT: EXPORT_REPORT_JOB,
 }
 DAGSTER_STATES: dict[str, JobState] = {
     "QUEUED": JobState.PENDING,
@@ -131,6 +134,7 @@ FIELDS: dict[JobType, tuple[str, ...]] = {
     JobType.ANALYZE_ISSUES: ("siteId", "userId"),
     JobType.CLEANUP: ("daysOld", "completedRunsDays", "auditLogDays", "dryRun"),
     JobType.RESET_USAGE: ("month", "force"),
+    JobType.EXPORT_REPORT: ("siteId",),
 }
 
 
@@ -192,6 +196,10 @@ def validate(session: Session, job_type: object, payload: object) -> Launch:
         if "maxPages" in payload:
             config["max_pages"] = whole_number("maxPages", payload["maxPages"], 1, MAX_PAGES)
         return Launch(JOB_NAMES[kind], site_id, user_id, CRAWLED_PAGES, config)
+    if kind == JobType.EXPORT_REPORT:
+        site_id = _text("siteId", payload.get("siteId"))
+        check_site(session, site_id, None)
+        return Launch(JOB_NAMES[kind], site_id)
     if kind == JobType.CLEANUP:
         config = {}
         for name, key in (

@@ -25,6 +25,7 @@ ANALYSIS_JOB: Final = "analyse_site"
 CLEANUP_JOB: Final = "cleanup"
 ANALYSIS_BATCH_JOB: Final = "submit_analysis_batch"
 USAGE_RESET_JOB: Final = "usage_reset"
+EXPORT_REPORT_JOB: Final = "export_report"
 USAGE_RESET_SCHEDULE: Final = "usage_reset_monthly"
 FIRST_USAGE_MONTH: Final = "2024-01"
 """First partition (``YYYY-MM``) of ``usage_reset``."""
@@ -92,6 +93,7 @@ MIN_ATTEMPTS: Final = 1
 MAX_ATTEMPTS: Final = 10
 CLEANUP_OP: Final = "clean_up"
 USAGE_RESET_OP: Final = "reset_usage"
+EXPORT_REPORT_OP: Final = "write_report"
 RETRY_NUMBER_TAG: Final = "dagster/retry_number"
 MAX_BATCH_REQUESTS: Final = 10_000
 """Analyses one Message Batch carries at most (the API allows 100,000 and 256 MB)."""

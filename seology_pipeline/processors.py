@@ -9,6 +9,7 @@ the exception the run fails with.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -21,10 +22,11 @@ from seology_pipeline.db.models import utcnow
 from seology_pipeline.maintenance.cleanup import CleanupPolicy, clean_up
 from seology_pipeline.maintenance.timing import schedule_timezone
 from seology_pipeline.maintenance.usage import check_month_resettable, reset_usage
+from seology_pipeline.report.export import export_report
 from seology_pipeline.runs.audit_run import NoCrawlError
 from seology_pipeline.runs.crawl_run import current_crawl, plan_crawl
 from seology_pipeline.runs.site_run import crawl_and_audit, site_crawl_settings
-from seology_pipeline.settings import load_settings
+from seology_pipeline.settings import data_dir, load_settings
 
 
 def run_crawl_job(
@@ -92,6 +94,14 @@ def run_cleanup_job(
     )
     report = clean_up(engine or make_engine(), None, policy)
     return {"success": True, **report.as_result()}
+
+
+def run_export_report_job(
+    site_id: str, *, folder: Path | None = None, engine: Engine | None = None
+) -> dict[str, Any]:
+    """``EXPORT_REPORT``: write the site's HTML report (default: the data folder's reports/)."""
+    with session_scope(engine or make_engine()) as session:
+        return export_report(session, site_id, folder or data_dir() / "reports")
 
 
 def run_usage_reset_job(

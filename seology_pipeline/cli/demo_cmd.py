@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import threading
 from contextlib import closing, suppress
@@ -139,5 +140,7 @@ def demo(port: int, serve: bool) -> None:
             "  SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST=127.0.0.1 .venv/bin/seology dev\n"
             f"then open {ui} and materialize a partition of crawled_pages for {DEMO_SITE}.",
         )
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())  # a service manager's stop, too
         with suppress(KeyboardInterrupt):
-            threading.Event().wait()
+            stop.wait()

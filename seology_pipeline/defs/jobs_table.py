@@ -13,6 +13,7 @@ from seology_pipeline.db.models import Job, utcnow
 from seology_pipeline.defs.assets import analyse_site_job, crawl_site_job
 from seology_pipeline.defs.maintenance import cleanup, usage_reset
 from seology_pipeline.defs.partitions import sites_partitions
+from seology_pipeline.defs.reports import export_report_job
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.defs.settings import jobs_per_tick
@@ -63,7 +64,7 @@ def _follow_launched(instance: dg.DagsterInstance, session: Session) -> None:
 
 
 @dg.sensor(
-    jobs=[crawl_site_job, analyse_site_job, cleanup, usage_reset],
+    jobs=[crawl_site_job, analyse_site_job, cleanup, usage_reset, export_report_job],
     minimum_interval_seconds=1,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Launches PENDING rows of the jobs table by priority then age; a bad payload "

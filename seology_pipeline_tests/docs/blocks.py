@@ -1,9 +1,15 @@
-"""The fenced code blocks of README.md and docs/*.md, found by the id each executable one carries.
+"""The fenced code blocks of README.md and docs/*.md, and how each is kept true.
 
-An executable block (``bash``, ``python``, ``sql``, ``yaml``) is preceded by a comment naming it,
-``<!-- doc: quickstart -->``, and some test runs it through :func:`doc_block`; blocks without a
-language (diagrams, layouts) or in ``text`` (sample output) are prose. ``test_docs.py`` fails when
-an executable block has no id or no test that runs it, so the docs cannot drift from the code.
+A code block (``bash``, ``python``, ``sql``, ``yaml``, ``prisma``) is preceded by a comment that
+says how a test keeps it true:
+
+- ``<!-- doc: quickstart -->``: a test runs it, through :func:`doc_block` ("quickstart");
+- ``<!-- doc: quote seology_pipeline/defs/reaper.py -->``: it is an excerpt of that file, verbatim;
+- ``<!-- doc: exercised-by seology_pipeline_tests/deploy/test_celery.py -->``: it needs machines
+  or tools a test cannot have (other hosts, Kubernetes); that test performs the same steps.
+
+Blocks without a language (diagrams, layouts) or in ``text`` (sample output) are prose.
+``test_docs.py`` fails for a code block without such a comment, so the docs cannot drift.
 """
 
 from __future__ import annotations
@@ -14,9 +20,11 @@ from pathlib import Path
 
 from seology_pipeline.settings import PROJECT_ROOT
 
-EXECUTABLE = frozenset({"bash", "python", "sql", "yaml"})
+EXECUTABLE = frozenset({"bash", "python", "sql", "yaml", "prisma"})
 FENCE = re.compile(r"^```(?P<lang>[\w-]*)\s*$")
-MARKER = re.compile(r"^<!-- doc: (?P<id>[\w-]+) -->\s*$")
+MARKER = re.compile(
+    r"^<!-- doc: (?:(?P<kind>quote|exercised-by) (?P<path>\S+)|(?P<id>[\w-]+)) -->\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,8 @@ class Block:
     lang: str
     id: str | None
     text: str
+    quote: str | None = None
+    exercised_by: str | None = None
 
     @property
     def where(self) -> str:
@@ -54,6 +64,10 @@ def blocks_of(path: Path) -> list[Block]:
                 lang=opening["lang"],
                 id=marker["id"] if marker else None,
                 text="\n".join(lines[index + 1 : end]) + "\n",
+                quote=marker["path"] if marker and marker["kind"] == "quote" else None,
+                exercised_by=marker["path"]
+                if marker and marker["kind"] == "exercised-by"
+                else None,
             )
         )
         index = end + 1

@@ -22,15 +22,21 @@ def _ids_run_by_tests() -> set[str]:
     }
 
 
-def test_every_executable_block_is_named_and_run_by_a_test() -> None:
+def test_every_code_block_is_run_quoted_or_exercised_by_a_test() -> None:
     blocks = [block for block in all_blocks() if block.lang in EXECUTABLE]
-    assert blocks, "no executable block found: the parser is broken"
-    unnamed = [block.where for block in blocks if block.id is None]
-    assert not unnamed, f"executable blocks without a `<!-- doc: id -->` line: {unnamed}"
-    ids = [block.id for block in blocks]
+    assert blocks, "no code block found: the parser is broken"
+    unmarked = [b.where for b in blocks if not (b.id or b.quote or b.exercised_by)]
+    assert not unmarked, f"code blocks without a `<!-- doc: ... -->` line: {unmarked}"
+    ids = [block.id for block in blocks if block.id]
     assert len(ids) == len(set(ids)), f"duplicate block ids: {ids}"
     missing = sorted(set(ids) - _ids_run_by_tests())
     assert not missing, f"blocks no test runs (call doc_block(id) in a test): {missing}"
+    for block in blocks:
+        if block.quote:
+            source = (PROJECT_ROOT / block.quote).read_text()
+            assert block.text in source, f"{block.where} no longer quotes {block.quote} verbatim"
+        if block.exercised_by:
+            assert (PROJECT_ROOT / block.exercised_by).is_file(), block.where
 
 
 def _resolve(words: list[str]) -> click.Command | None:
