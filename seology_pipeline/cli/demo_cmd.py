@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.instance_cmds import init_instance
-from seology_pipeline.cli.run_cmds import crawl_in_process
+from seology_pipeline.cli.run_cmds import crawl_in_process, verbose_requested
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
 from seology_pipeline.db.migrate import upgrade
 from seology_pipeline.db.models import SiteConnection, Subscription, SubscriptionStatus, User
@@ -117,7 +117,8 @@ def demo(port: int, serve: bool) -> None:
     with serve_demo_site(_free_port(port)) as url:
         _register(engine, url)
         click.echo(f"demo site {url} (user {DEMO_USER}, site {DEMO_SITE}); crawling...")
-        runs = crawl_in_process(DEMO_SITE, None, DEMO_USER)
+        verbose = verbose_requested(click.get_current_context(), False)
+        runs = crawl_in_process(DEMO_SITE, None, DEMO_USER, verbose=verbose)
         for run in runs:
             state = "ok" if run.success else f"FAILED: {run.error}"
             click.echo(f"run {run.run_id}: {state}")

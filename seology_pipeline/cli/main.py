@@ -4,11 +4,13 @@ command imports only what it needs — Dagster alone takes over a second to impo
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import warnings
 
 import click
 
-from seology_pipeline.cli.errors import ExpectedError
+from seology_pipeline.cli.errors import ExpectedError, missing_schema
 
 COMMANDS = {
     "browser": "seology_pipeline.cli.browser_cmds:browser",
@@ -21,6 +23,8 @@ COMMANDS = {
     "jobs": "seology_pipeline.cli.jobs_cmds:jobs_group",
     "report": "seology_pipeline.cli.run_cmds:report",
     "rules": "seology_pipeline.cli.rules_cmd:rules",
+    "cleanup": "seology_pipeline.cli.maintenance_cmds:cleanup",
+    "usage-reset": "seology_pipeline.cli.maintenance_cmds:usage_reset",
     "sites": "seology_pipeline.cli.accounts_cmds:sites",
     "status": "seology_pipeline.cli.run_cmds:status",
     "users": "seology_pipeline.cli.accounts_cmds:users",
@@ -45,13 +49,30 @@ class SeologyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ExpectedError as exc:
-            click.echo(f"seology: error: {exc}", err=True)
-            sys.exit(2)
+            fail(str(exc))
+        except Exception as exc:
+            fix = missing_schema(exc)
+            if fix is None:
+                raise
+            fail(fix)
+
+
+def fail(message: str) -> None:
+    """Print ``message`` as the one error line and exit with code 2."""
+    click.echo(f"seology: error: {message}", err=True)
+    sys.exit(2)
 
 
 @click.group(cls=SeologyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Show Dagster's run log and library warnings.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
     """Seology pipeline: crawl, audit and analyse connected sites with Dagster."""
+    ctx.obj = {"verbose": verbose}
+    if not verbose:
+        warnings.simplefilter("ignore")
+    # dagster.yaml reads it with {env: ...}, which fails when unset; an empty password is valid.
+    os.environ.setdefault("DAGSTER_PG_PASSWORD", "")
 
 
 def main() -> None:
