@@ -39,7 +39,7 @@ CRAWL_RUN_UNDER_WAY = [
 ]
 
 
-def _engine() -> Engine:
+def app_engine() -> Engine:
     engine = make_engine()
     check_connection(engine)
     return engine
@@ -90,7 +90,7 @@ def crawl_in_process(
     site_id: str, max_pages: int | None, user_id: str | None, *, verbose: bool = False
 ) -> list[RunOutcome]:
     """Crawl, audit and analyse ``site_id`` here; returns the crawl run and the analysis run."""
-    engine = _engine()
+    engine = app_engine()
     config = run_log_config(verbose) | {
         "ops": {CRAWLED_PAGES: {"config": {"max_pages": max_pages, "user_id": user_id}}}
     }
@@ -163,7 +163,7 @@ def crawl(
             failed = next(run for run in runs if not run.success)
             raise CommandError(f"run {failed.run_id} failed: {failed.error}")
         return
-    engine = _engine()
+    engine = app_engine()
     try:
         with QueueClient(engine) as queue:
             job_id = queue.enqueue_crawl(site_id, user_id, max_pages, priority)
@@ -181,7 +181,7 @@ def crawl(
 def job_or_run_status(job_or_run_id: str) -> JobStatus:
     """A job of the jobs table, else a run of the local instance, in the job-status schema."""
     try:
-        with session_scope(_engine()) as session:
+        with session_scope(app_engine()) as session:
             return JobStatus.of(jobs.find(session, job_or_run_id))
     except JobNotFoundError:
         pass
@@ -217,7 +217,7 @@ def status(job_or_run_id: str) -> None:
 )
 def report(site_id: str, fmt: str, crawl_id: int | None, output: Path | None) -> None:
     """Print or write a site's issue report."""
-    engine = _engine()
+    engine = app_engine()
     try:
         with session_scope(engine) as session:
             if fmt == "html":
