@@ -52,6 +52,14 @@ def local_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(init_instance())
 
 
+def site_refusal(exc: Exception, user_id: str | None) -> str:
+    """The refusal's reason, saying how to fix a wrong ``--user``."""
+    reason = str(exc)
+    if user_id is not None and f"user {user_id!r}" in reason:
+        return f"{reason}; --user must name the site's owner (or leave --user out)"
+    return reason
+
+
 def check_crawl_request(
     engine: Engine, instance: dg.DagsterInstance, site_id: str, user_id: str | None
 ) -> None:
@@ -64,7 +72,7 @@ def check_crawl_request(
         with session_scope(engine) as session:
             check_site_request(session, site_id, user_id)
     except SiteRequestError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(site_refusal(exc, user_id)) from None
     under_way = instance.get_run_records(
         dg.RunsFilter(
             job_name=CRAWL_JOB, tags={PARTITION_TAG: site_id}, statuses=CRAWL_RUN_UNDER_WAY
@@ -175,7 +183,7 @@ def crawl(
                 if status.status != JobState.COMPLETED:
                     raise CommandError(f"job {job_id} ended {status.status.value}: {status.error}")
     except JobError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(site_refusal(exc, user_id)) from None
 
 
 def job_or_run_status(job_or_run_id: str) -> JobStatus:
