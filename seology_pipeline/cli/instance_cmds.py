@@ -9,7 +9,12 @@ import sys
 import click
 import dagster as dg
 
-from seology_pipeline.instance import apply_pool_limits, dagster_home, write_embedded_instance
+from seology_pipeline.instance import (
+    apply_pool_limits,
+    check_instance_config,
+    dagster_home,
+    write_embedded_instance,
+)
 from seology_pipeline.settings import PROJECT_ROOT
 
 
@@ -23,6 +28,7 @@ def init_instance() -> str:
     home = dagster_home()
     if not (home / "dagster.yaml").exists() or os.environ.get("DAGSTER_HOME") is None:
         write_embedded_instance(home)
+    check_instance_config(home)
     with dg.DagsterInstance.from_config(str(home)) as dagster_instance:
         apply_pool_limits(dagster_instance)
     return str(home)

@@ -4,7 +4,6 @@ command imports only what it needs — Dagster alone takes over a second to impo
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 import warnings
 
@@ -71,8 +70,6 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     ctx.obj = {"verbose": verbose}
     if not verbose:
         warnings.simplefilter("ignore")
-    # dagster.yaml reads it with {env: ...}, which fails when unset; an empty password is valid.
-    os.environ.setdefault("DAGSTER_PG_PASSWORD", "")
 
 
 def main() -> None:
