@@ -20,6 +20,7 @@ from seology_pipeline.demo.server import serve_demo_site
 from seology_pipeline.files import write_private_text
 from seology_pipeline.report import load_report, render_html_report
 from seology_pipeline.settings import data_dir
+from seology_pipeline.wording import plural
 
 DEMO_USER = "demo-user"
 DEMO_SITE = "demo-bakery"
@@ -68,7 +69,7 @@ def _summary(engine: Engine) -> list[str]:
         crawl = data.crawl
         lines = [
             "",
-            f"{data.site.name}: {crawl.pages_crawled} pages crawled, "
+            f"{data.site.name}: {plural(crawl.pages_crawled, 'page')} crawled, "
             f"health score {crawl.health_score or 0:.0f}/100",
             "issues: "
             + ", ".join(f"{count} {severity}" for severity, count in data.by_severity.items()),

@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Crawl, CrawlStatus
+from seology_pipeline.wording import plural
 
 POLL_S = 0.5
 PLAIN_EVERY_S = 2.0
@@ -95,7 +96,7 @@ def _watch(engine: Engine, site_id: str, stop: threading.Event, tty: bool) -> No
         bar.close()
     else:
         elapsed = time.time() - final.started
-        click.echo(f"crawled {final.done} pages in {elapsed:.1f} s", err=True)
+        click.echo(f"crawled {plural(final.done, 'page')} in {elapsed:.1f} s", err=True)
 
 
 @contextmanager

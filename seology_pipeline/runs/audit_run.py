@@ -16,6 +16,7 @@ from seology_pipeline.audit.history import apply_findings
 from seology_pipeline.crawl.records import SiteFacts
 from seology_pipeline.db.models import IssueStatus, SeoIssue, Severity, SiteConnection
 from seology_pipeline.runs.crawl_run import current_crawl, load_page_records
+from seology_pipeline.wording import plural
 
 SEVERITY_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
@@ -91,7 +92,7 @@ def audit_current_crawl(
         session,
         "crawl_completed",
         f"Crawl of {site.name} finished",
-        f"{crawl.pages_crawled} pages, {len(result.issues)} issues "
+        f"{plural(crawl.pages_crawled, 'page')}, {plural(len(result.issues), 'issue')} "
         f"({history.new} new, {history.resolved} resolved); health score "
         f"{summary.health_score:.0f}/100.",
         user_id=site.user_id,
