@@ -46,6 +46,7 @@ def run_upkeep(
     engine = app_engine()
     try:
         with session_scope(engine) as session:
+            jobs.list_jobs(session, limit=1)  # no schema yet: one line naming `seology db upgrade`
             launch = jobs.validate(session, job_type, payload)
         if dagster_url() is not None:
             with QueueClient(engine) as queue:

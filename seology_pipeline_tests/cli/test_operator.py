@@ -127,6 +127,7 @@ def test_an_invalid_crawl_is_one_line_and_launches_nothing(shell: Shell, site: S
 
 
 def test_cleanup_and_usage_reset_run_here_or_through_the_jobs_table(shell: Shell) -> None:
+    assert "seology db upgrade" in shell.fails("cleanup")
     shell.ok("db", "upgrade")
     shell.ok("users", "add", "ann", "--plan", "pro")
     cleanup = shell.ok("cleanup", "--days-old", "30", "--dry-run")
