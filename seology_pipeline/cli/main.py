@@ -13,6 +13,7 @@ from seology_pipeline.cli.errors import ExpectedError, missing_schema
 
 COMMANDS = {
     "browser": "seology_pipeline.cli.browser_cmds:browser",
+    "cleanup": "seology_pipeline.cli.maintenance_cmds:cleanup",
     "crawl": "seology_pipeline.cli.run_cmds:crawl",
     "db": "seology_pipeline.cli.db_cmds:db",
     "demo": "seology_pipeline.cli.demo_cmd:demo",
@@ -22,10 +23,9 @@ COMMANDS = {
     "jobs": "seology_pipeline.cli.jobs_cmds:jobs_group",
     "report": "seology_pipeline.cli.run_cmds:report",
     "rules": "seology_pipeline.cli.rules_cmd:rules",
-    "cleanup": "seology_pipeline.cli.maintenance_cmds:cleanup",
-    "usage-reset": "seology_pipeline.cli.maintenance_cmds:usage_reset",
     "sites": "seology_pipeline.cli.accounts_cmds:sites",
     "status": "seology_pipeline.cli.run_cmds:status",
+    "usage-reset": "seology_pipeline.cli.maintenance_cmds:usage_reset",
     "users": "seology_pipeline.cli.accounts_cmds:users",
 }
 
@@ -45,6 +45,8 @@ class SeologyGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> object:
+        if not ctx.params.get("verbose"):  # before the command's module is imported
+            warnings.simplefilter("ignore")
         try:
             return super().invoke(ctx)
         except ExpectedError as exc:
@@ -68,8 +70,6 @@ def fail(message: str) -> None:
 def cli(ctx: click.Context, verbose: bool) -> None:
     """Seology pipeline: crawl, audit and analyse connected sites with Dagster."""
     ctx.obj = {"verbose": verbose}
-    if not verbose:
-        warnings.simplefilter("ignore")
 
 
 def main() -> None:
