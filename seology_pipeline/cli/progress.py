@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 import click
 from sqlalchemy import Engine, select
@@ -33,31 +33,34 @@ class CrawlCount:
     done: int
     limit: int
     started: float
+    finished: float | None = None
+    completed: bool = False
 
 
-def running_crawl(engine: Engine, site_id: str, since: float) -> CrawlCount | None:
-    """Pages done and the page limit of the site's crawl running since ``since`` (epoch s)."""
+def _epoch(moment: datetime) -> float:
+    return moment.replace(tzinfo=UTC).timestamp()  # stored naive, in UTC
+
+
+def site_crawl(
+    engine: Engine, site_id: str, since: float, *, running: bool = True
+) -> CrawlCount | None:
+    """Pages done and page limit of the site's newest crawl started since ``since`` (epoch s),
+    only while it runs unless ``running`` is False."""
+    query = select(Crawl).where(Crawl.site_id == site_id).order_by(Crawl.id.desc()).limit(1)
+    if running:
+        query = query.where(Crawl.status == CrawlStatus.RUNNING)
     with session_scope(engine) as session:
-        crawl = session.scalar(
-            select(Crawl)
-            .where(Crawl.site_id == site_id, Crawl.status == CrawlStatus.RUNNING)
-            .order_by(Crawl.id.desc())
-            .limit(1)
-        )
-        if crawl is None or crawl.started_at.replace(tzinfo=UTC).timestamp() < since - 1:
+        crawl = session.scalar(query)
+        if crawl is None or _epoch(crawl.started_at) < since - 1:
             return None
-        started = crawl.started_at.replace(tzinfo=UTC).timestamp()
-        return CrawlCount(crawl.id, crawl.pages_crawled, crawl.max_pages, started)
-
-
-def finished_count(engine: Engine, last: CrawlCount) -> CrawlCount:
-    """``last`` with the page count its crawl ended with (0 when it failed and was rolled back:
-    then ``last`` itself)."""
-    with session_scope(engine) as session:
-        crawl = session.get(Crawl, last.crawl_id)
-        if crawl is None or crawl.pages_crawled < last.done:
-            return last
-        return CrawlCount(last.crawl_id, crawl.pages_crawled, last.limit, last.started)
+        return CrawlCount(
+            crawl.id,
+            crawl.pages_crawled,
+            crawl.max_pages,
+            _epoch(crawl.started_at),
+            _epoch(crawl.finished_at) if crawl.finished_at else None,
+            crawl.status == CrawlStatus.COMPLETED,
+        )
 
 
 def plain_line(count: CrawlCount) -> str:
@@ -76,7 +79,7 @@ def _watch(engine: Engine, site_id: str, stop: threading.Event, tty: bool) -> No
     last: CrawlCount | None = None
     printed_at = 0.0
     while not stop.wait(POLL_S):
-        count = running_crawl(engine, site_id, since)
+        count = site_crawl(engine, site_id, since)
         if count is None or count == last:
             continue
         last = count
@@ -87,15 +90,18 @@ def _watch(engine: Engine, site_id: str, stop: threading.Event, tty: bool) -> No
         elif time.monotonic() - printed_at >= PLAIN_EVERY_S:
             printed_at = time.monotonic()
             click.echo(plain_line(count), err=True)
-    if last is None:
+    final = site_crawl(engine, site_id, since, running=False)
+    if final is None or not final.completed:  # refused or failed: the error line says why
+        if bar is not None:
+            bar.close()
         return
-    final = finished_count(engine, last)
-    if bar is not None:
+    if tty:
+        bar = bar or tqdm(total=final.limit, unit="page", desc="crawling", file=sys.stderr)
         bar.total = final.done  # a crawl may end below its page limit: the bar ends full
         bar.update(final.done - bar.n)
         bar.close()
     else:
-        elapsed = time.time() - final.started
+        elapsed = (final.finished or time.time()) - final.started
         click.echo(f"crawled {plural(final.done, 'page')} in {elapsed:.1f} s", err=True)
 
 

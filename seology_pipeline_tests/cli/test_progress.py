@@ -13,7 +13,7 @@ from sqlalchemy import Engine, update
 from seology_pipeline.cli import progress
 from seology_pipeline.cli.progress import crawl_progress
 from seology_pipeline.db.engine import session_scope
-from seology_pipeline.db.models import Crawl, CrawlStatus
+from seology_pipeline.db.models import Crawl, CrawlStatus, utcnow
 from seology_pipeline_tests.databases import app_engine  # noqa: F401  (fixture)
 from seology_pipeline_tests.factories import add_customer
 
@@ -39,7 +39,7 @@ def _crawl_in_steps(engine: Engine) -> None:
         session.execute(
             update(Crawl)
             .where(Crawl.id == crawl_id)
-            .values(status=CrawlStatus.COMPLETED, pages_crawled=12)
+            .values(status=CrawlStatus.COMPLETED, pages_crawled=12, finished_at=utcnow())
         )
 
 
@@ -82,4 +82,37 @@ def test_no_output_when_no_crawl_runs(app_engine: Engine, capsys: pytest.Capture
     add_customer(app_engine, "https://example.com/")
     with crawl_progress(app_engine, "site-1"):
         time.sleep(0.2)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_crawl_faster_than_a_poll_still_ends_with_its_count(
+    app_engine: Engine,  # noqa: F811
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_customer(app_engine, "https://example.com/")
+    monkeypatch.setattr(progress, "POLL_S", 60.0)
+    with crawl_progress(app_engine, "site-1"), session_scope(app_engine) as session:
+        session.add_all(
+            [
+                Crawl(site_id="site-1", status=CrawlStatus.FAILED, max_pages=20),
+                Crawl(
+                    site_id="site-1",
+                    status=CrawlStatus.COMPLETED,
+                    max_pages=20,
+                    pages_crawled=1,
+                    finished_at=utcnow(),
+                ),
+            ]
+        )
+    assert capsys.readouterr().err.startswith("crawled 1 page in ")
+
+
+def test_a_failed_crawl_ends_without_a_count(
+    app_engine: Engine,  # noqa: F811
+    capsys: pytest.CaptureFixture,
+) -> None:
+    add_customer(app_engine, "https://example.com/")
+    with crawl_progress(app_engine, "site-1"), session_scope(app_engine) as session:
+        session.add(Crawl(site_id="site-1", status=CrawlStatus.FAILED, max_pages=20))
     assert capsys.readouterr().err == ""
