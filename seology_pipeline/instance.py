@@ -7,9 +7,12 @@ concurrent steps in the ``browser`` and ``claude`` pools, applied by :func:`appl
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import yaml
 
 from seology_pipeline.files import private_dir
@@ -59,3 +62,68 @@ def apply_pool_limits(instance: Any) -> dict[str, int]:
     for pool, limit in limits.items():
         instance.event_log_storage.set_concurrency_slots(pool, limit)
     return limits
+
+
+def _env_names(node: object) -> Iterator[str]:
+    """Names of the environment variables a Dagster config reads (``{env: NAME}``)."""
+    if isinstance(node, dict):
+        if set(node) == {"env"}:
+            yield str(node["env"])
+            return
+        for value in node.values():
+            yield from _env_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _env_names(value)
+
+
+def check_instance_config(home: Path) -> None:
+    """Raise a one-line :class:`SettingsError` before Dagster does (with a long traceback) when
+    the instance at ``home`` reads an unset environment variable (``DAGSTER_PG_PASSWORD`` unset
+    counts as empty) or its PostgreSQL storage cannot be reached."""
+    path = home / "dagster.yaml"
+    config = (yaml.safe_load(path.read_text()) if path.exists() else None) or {}
+    os.environ.setdefault("DAGSTER_PG_PASSWORD", "")
+    missing = sorted({name for name in _env_names(config) if name not in os.environ})
+    if missing:
+        raise SettingsError(
+            f"the Dagster instance at {path} reads {', '.join(missing)}, which "
+            f"{'is' if len(missing) == 1 else 'are'} not set; set "
+            f"{'it' if len(missing) == 1 else 'them'}, or unset DAGSTER_HOME for the embedded one"
+        )
+    postgres = ((config.get("storage") or {}).get("postgres") or {}).get("postgres_db")
+    if postgres:
+        check_dagster_postgres({key: _resolved(value) for key, value in postgres.items()})
+
+
+def _resolved(value: object) -> object:
+    if isinstance(value, dict) and set(value) == {"env"}:
+        return os.environ[str(value["env"])]
+    return value
+
+
+def check_dagster_postgres(params: dict[str, Any]) -> None:
+    """Connect once to the instance's PostgreSQL database; a one-line error says how to fix."""
+    name = params.get("db_name")
+    where = f"{params.get('hostname')}:{params.get('port', 5432)}"
+    try:
+        psycopg.connect(
+            host=params.get("hostname"),
+            port=params.get("port", 5432),
+            user=params.get("username"),
+            password=params.get("password") or None,
+            dbname=name,
+            connect_timeout=10,
+        ).close()
+    except psycopg.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0]
+        if f'database "{name}" does not exist' in str(exc):
+            raise SettingsError(
+                f"the Dagster instance's database {name!r} does not exist at {where}; "
+                f"create it with `createdb -h {params.get('hostname')} -p "
+                f"{params.get('port', 5432)} {name}` (DAGSTER_PG_DB)"
+            ) from None
+        raise SettingsError(
+            f"cannot reach the Dagster instance's PostgreSQL at {where} ({reason}); "
+            "check DAGSTER_PG_HOST, DAGSTER_PG_PORT, DAGSTER_PG_USER and DAGSTER_PG_PASSWORD"
+        ) from None

@@ -9,7 +9,13 @@ from seology_pipeline.settings import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "seology_pipeline"
 # The Dagster layer and the entry points that talk to Dagster.
-DAGSTER_LAYER = ("defs/", "cli/", "definitions.py", "deploy/celery_app.py", "deploy/celery_instance.py")
+DAGSTER_LAYER = (
+    "defs/",
+    "cli/",
+    "definitions.py",
+    "deploy/celery_app.py",
+    "deploy/celery_instance.py",
+)
 
 
 def imported_modules(path: Path) -> set[str]:

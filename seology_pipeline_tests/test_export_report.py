@@ -34,7 +34,9 @@ def crawled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("SEOLOGY_CRAWL_RENDER_MODE", "never")
     with migrated_engine(url) as engine, serve_site(BOOKSHOP) as site:
         add_customer(engine, f"{site.url}/", site_id="shop", user_id="ann")
-        add_customer(engine, "https://never.example/", site_id="new", user_id="ann", with_user=False)
+        add_customer(
+            engine, "https://never.example/", site_id="new", user_id="ann", with_user=False
+        )
         run_crawl_job("shop", engine=engine)
     return url
 

@@ -50,6 +50,7 @@ from seology_pipeline.analysis.schema import (
 from seology_pipeline.analysis.settings import AnalysisSettings
 from seology_pipeline.analysis.text import data_json
 from seology_pipeline.db.models import Conversation, Crawl, Message, MessageRole, SiteConnection
+from seology_pipeline.wording import without_label
 
 CLAUDE_LABEL = "AI analysis (Claude)"
 DEGRADED_LABEL = "Rule-based analysis (not AI; Claude's answer was unusable)"
@@ -264,7 +265,7 @@ def store_analysis(
         session,
         "analysis_ready",
         f"SEO analysis ready for {site.name}",
-        f"{outcome.label}. {outcome.summary}"[:2000],
+        f"{outcome.label}. {without_label(outcome.summary, OFFLINE_LABEL)}"[:2000],
         user_id=site.user_id,
         site_id=site.id,
     )

@@ -25,6 +25,7 @@ from seology_pipeline.analysis.schema import (
 )
 from seology_pipeline.analysis.text import clean_text
 from seology_pipeline.audit.rules import RULES
+from seology_pipeline.wording import plural
 
 OFFLINE_VERSION = "rules-v1"
 LABEL = "Rule-based analysis (not AI)"
@@ -57,7 +58,7 @@ def rule_based_analysis(site: SiteIssues) -> SiteAnalysis:
     if issues.empty:
         return SiteAnalysis(
             summary=f"{LABEL}: no open SEO issues were found on {site.context['domain']} "
-            f"({pages} pages crawled). Keep monitoring after content changes.",
+            f"({plural(pages, 'page')} crawled). Keep monitoring after content changes.",
             actions=[],
             quick_wins=[],
         )
@@ -121,8 +122,8 @@ def _summary(site: SiteIssues, actions: list[RankedAction]) -> str:
     context = site.context
     health = context.get("health_score")
     parts = [
-        f"{LABEL}: {site.total} open issues on {context['domain']} ({breakdown}) across "
-        f"{context['pages_crawled']} crawled pages.",
+        f"{LABEL}: {plural(site.total, 'open issue')} on {context['domain']} ({breakdown}) "
+        f"across {plural(int(context['pages_crawled']), 'crawled page')}.",
     ]
     if health is not None:
         parts.append(f"Health score {health:.0f}/100.")

@@ -26,6 +26,23 @@ from seology_pipeline.names import MAX_PAGES
 from seology_pipeline.settings import load_settings
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+INTERNAL_ADDRESS = re.compile(r"refused internal address (\S+)")
+
+
+def url_refusal(typed: str, checked: str, exc: Exception) -> str:
+    """One line on why the site URL is refused, naming the URL once and, for a private address,
+    the settings that allow it."""
+    reason = str(exc).removeprefix(f"{checked}: ")
+    internal = INTERNAL_ADDRESS.search(reason)
+    if internal:
+        return (
+            f"refusing {typed}: {reason}; to crawl it, allow the address with "
+            f"SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST={internal.group(1)} (or every private "
+            "address with SEOLOGY_CRAWL_ALLOW_PRIVATE_NETWORKS=true)"
+        )
+    if typed in reason or checked in reason:
+        return f"refusing the site: {reason}"
+    return f"refusing {typed}: {reason}"
 
 
 def _engine():
@@ -112,7 +129,7 @@ def add_site(
             allowlist=settings.private_network_allowlist,
         )
     except (NetworkGuardError, HostResolutionError) as exc:
-        raise CommandError(f"refusing {url}: {exc}") from None
+        raise CommandError(url_refusal(url, settings.root_url, exc)) from None
     site_id = _checked_id(site_id or uuid.uuid4().hex[:12], "site id")
     engine = _engine()
     with session_scope(engine) as session:

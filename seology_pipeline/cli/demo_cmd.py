@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.instance_cmds import init_instance
-from seology_pipeline.cli.run_cmds import crawl_in_process
+from seology_pipeline.cli.run_cmds import crawl_in_process, verbose_requested
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
 from seology_pipeline.db.migrate import upgrade
 from seology_pipeline.db.models import SiteConnection, Subscription, SubscriptionStatus, User
@@ -21,6 +21,7 @@ from seology_pipeline.demo.server import serve_demo_site
 from seology_pipeline.files import write_private_text
 from seology_pipeline.report import load_report, render_html_report
 from seology_pipeline.settings import data_dir
+from seology_pipeline.wording import plural
 
 DEMO_USER = "demo-user"
 DEMO_SITE = "demo-bakery"
@@ -69,7 +70,7 @@ def _summary(engine: Engine) -> list[str]:
         crawl = data.crawl
         lines = [
             "",
-            f"{data.site.name}: {crawl.pages_crawled} pages crawled, "
+            f"{data.site.name}: {plural(crawl.pages_crawled, 'page')} crawled, "
             f"health score {crawl.health_score or 0:.0f}/100",
             "issues: "
             + ", ".join(f"{count} {severity}" for severity, count in data.by_severity.items()),
@@ -118,7 +119,8 @@ def demo(port: int, serve: bool) -> None:
     with serve_demo_site(_free_port(port)) as url:
         _register(engine, url)
         click.echo(f"demo site {url} (user {DEMO_USER}, site {DEMO_SITE}); crawling...")
-        runs = crawl_in_process(DEMO_SITE, None, DEMO_USER)
+        verbose = verbose_requested(click.get_current_context(), False)
+        runs = crawl_in_process(DEMO_SITE, None, DEMO_USER, verbose=verbose)
         for run in runs:
             state = "ok" if run.success else f"FAILED: {run.error}"
             click.echo(f"run {run.run_id}: {state}")

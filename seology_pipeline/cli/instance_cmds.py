@@ -10,7 +10,12 @@ import click
 import dagster as dg
 
 from seology_pipeline.deploy.celery_instance import write_celery_instance
-from seology_pipeline.instance import apply_pool_limits, dagster_home, write_embedded_instance
+from seology_pipeline.instance import (
+    apply_pool_limits,
+    check_instance_config,
+    dagster_home,
+    write_embedded_instance,
+)
 from seology_pipeline.settings import PROJECT_ROOT, load_settings
 
 
@@ -24,6 +29,7 @@ def init_instance() -> str:
     home = dagster_home()
     if not (home / "dagster.yaml").exists() or load_settings().dagster_home is None:
         write_embedded_instance(home)
+    check_instance_config(home)
     with dg.DagsterInstance.from_config(str(home)) as dagster_instance:
         apply_pool_limits(dagster_instance)
     return str(home)

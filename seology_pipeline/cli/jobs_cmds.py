@@ -53,7 +53,9 @@ def list_command(
         click.echo(json.dumps(rows, indent=2))
         return
     columns = ("id", "type", "status", "priority", "site_id", "attempts", "created_at", "error")
-    echo_table([{c: row[c] or "" for c in columns} for row in rows], empty="no jobs")
+    echo_table(
+        [{c: "" if row[c] is None else row[c] for c in columns} for row in rows], empty="no jobs"
+    )
 
 
 @jobs_group.command("show")

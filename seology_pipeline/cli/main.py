@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 
 import click
 
-from seology_pipeline.cli.errors import ExpectedError
+from seology_pipeline.cli.errors import ExpectedError, missing_schema
 
 COMMANDS = {
     "browser": "seology_pipeline.cli.browser_cmds:browser",
+    "cleanup": "seology_pipeline.cli.maintenance_cmds:cleanup",
     "crawl": "seology_pipeline.cli.run_cmds:crawl",
     "db": "seology_pipeline.cli.db_cmds:db",
     "demo": "seology_pipeline.cli.demo_cmd:demo",
@@ -24,6 +26,7 @@ COMMANDS = {
     "sites": "seology_pipeline.cli.accounts_cmds:sites",
     "status": "seology_pipeline.cli.run_cmds:status",
     "usage": "seology_pipeline.cli.usage_cmd:usage",
+    "usage-reset": "seology_pipeline.cli.maintenance_cmds:usage_reset",
     "users": "seology_pipeline.cli.accounts_cmds:users",
     "worker": "seology_pipeline.cli.worker_cmd:worker",
 }
@@ -44,16 +47,31 @@ class SeologyGroup(click.Group):
         return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> object:
+        if not ctx.params.get("verbose"):  # before the command's module is imported
+            warnings.simplefilter("ignore")
         try:
             return super().invoke(ctx)
         except ExpectedError as exc:
-            click.echo(f"seology: error: {exc}", err=True)
-            sys.exit(2)
+            fail(str(exc))
+        except Exception as exc:
+            fix = missing_schema(exc)
+            if fix is None:
+                raise
+            fail(fix)
+
+
+def fail(message: str) -> None:
+    """Print ``message`` as the one error line and exit with code 2."""
+    click.echo(f"seology: error: {message}", err=True)
+    sys.exit(2)
 
 
 @click.group(cls=SeologyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Show Dagster's run log and library warnings.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
     """Seology pipeline: crawl, audit and analyse connected sites with Dagster."""
+    ctx.obj = {"verbose": verbose}
 
 
 def main() -> None:

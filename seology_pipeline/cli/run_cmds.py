@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
-import threading
-import time
 from pathlib import Path
+from typing import Any
 
 import click
 import dagster as dg
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from seology_pipeline import jobs
 from seology_pipeline.cli.errors import CommandError
+from seology_pipeline.cli.progress import crawl_progress
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
-from seology_pipeline.db.models import Crawl, CrawlStatus
 from seology_pipeline.defs.local import run_site_job
 from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.files import write_private_text
@@ -42,7 +40,7 @@ CRAWL_RUN_UNDER_WAY = [
 ]
 
 
-def _engine() -> Engine:
+def app_engine() -> Engine:
     engine = make_engine()
     check_connection(engine)
     return engine
@@ -55,29 +53,12 @@ def local_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(init_instance())
 
 
-def _progress_line(engine: Engine, site_id: str, since: float) -> str | None:
-    with session_scope(engine) as session:
-        crawl = session.scalar(
-            select(Crawl)
-            .where(Crawl.site_id == site_id, Crawl.status == CrawlStatus.RUNNING)
-            .order_by(Crawl.id.desc())
-            .limit(1)
-        )
-        if crawl is None or crawl.started_at.timestamp() < since - 1:
-            return None
-        return f"crawling: {crawl.pages_crawled} / {crawl.max_pages} pages"
-
-
-def watch_progress(engine: Engine, site_id: str, done: threading.Event) -> None:
-    """Show pages done / limit on a terminal until ``done`` is set."""
-    if not sys.stderr.isatty():
-        return
-    since = time.time()
-    while not done.wait(0.5):
-        line = _progress_line(engine, site_id, since)
-        if line:
-            click.echo(f"\r{line}   ", err=True, nl=False)
-    click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+def site_refusal(exc: Exception, user_id: str | None) -> str:
+    """The refusal's reason, saying how to fix a wrong ``--user``."""
+    reason = str(exc)
+    if user_id is not None and f"user {user_id!r}" in reason:
+        return f"{reason}; --user must name the site's owner (or leave --user out)"
+    return reason
 
 
 def check_crawl_request(
@@ -92,7 +73,7 @@ def check_crawl_request(
         with session_scope(engine) as session:
             check_site_request(session, site_id, user_id)
     except SiteRequestError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(site_refusal(exc, user_id)) from None
     under_way = instance.get_run_records(
         dg.RunsFilter(
             job_name=CRAWL_JOB, tags={PARTITION_TAG: site_id}, statuses=CRAWL_RUN_UNDER_WAY
@@ -107,23 +88,36 @@ def check_crawl_request(
         )
 
 
-def crawl_in_process(site_id: str, max_pages: int | None, user_id: str | None) -> list[RunOutcome]:
+def run_log_config(verbose: bool) -> dict[str, Any]:
+    """Run config that keeps Dagster's run log off the terminal unless ``verbose`` (the log is
+    still stored with the run, for the UI and ``seology status``)."""
+    level = "DEBUG" if verbose else "CRITICAL"
+    return {"loggers": {"console": {"config": {"log_level": level}}}}
+
+
+def crawl_in_process(
+    site_id: str, max_pages: int | None, user_id: str | None, *, verbose: bool = False
+) -> list[RunOutcome]:
     """Crawl, audit and analyse ``site_id`` here; returns the crawl run and the analysis run."""
-    engine = _engine()
-    config = {"ops": {CRAWLED_PAGES: {"config": {"max_pages": max_pages, "user_id": user_id}}}}
+    engine = app_engine()
+    config = run_log_config(verbose) | {
+        "ops": {CRAWLED_PAGES: {"config": {"max_pages": max_pages, "user_id": user_id}}}
+    }
     with local_instance() as instance:
         check_crawl_request(engine, instance, site_id, user_id)
-        done = threading.Event()
-        watcher = threading.Thread(target=watch_progress, args=(engine, site_id, done), daemon=True)
-        watcher.start()
-        try:
+        with crawl_progress(engine, site_id):
             runs = [run_site_job(instance, CRAWL_JOB, site_id, run_config=config)]
-        finally:
-            done.set()
-            watcher.join()
         if runs[0].success:
-            runs.append(run_site_job(instance, ANALYSIS_JOB, site_id))
+            runs.append(
+                run_site_job(instance, ANALYSIS_JOB, site_id, run_config=run_log_config(verbose))
+            )
     return runs
+
+
+def verbose_requested(ctx: click.Context, verbose: bool) -> bool:
+    """``--verbose`` given on the command or on ``seology`` itself."""
+    root = ctx.find_root().obj or {}
+    return verbose or bool(root.get("verbose"))
 
 
 SHOWN_FIELDS = (
@@ -151,8 +145,16 @@ def _print_run(run: RunOutcome) -> None:
     "--priority", type=click.Choice(list(MANUAL_PRIORITIES)), default="normal", show_default=True
 )
 @click.option("--wait/--no-wait", default=False, help="With a deployment: wait for the job.")
+@click.option("-v", "--verbose", is_flag=True, help="Show Dagster's run log.")
+@click.pass_context
 def crawl(
-    site_id: str, max_pages: int | None, user_id: str | None, priority: str, wait: bool
+    ctx: click.Context,
+    site_id: str,
+    max_pages: int | None,
+    user_id: str | None,
+    priority: str,
+    wait: bool,
+    verbose: bool,
 ) -> None:
     """Crawl a site, audit it and analyse it.
 
@@ -161,30 +163,34 @@ def crawl(
     local instance, with live progress.
     """
     if dagster_url() is None:
-        runs = crawl_in_process(site_id, max_pages, user_id)
+        runs = crawl_in_process(
+            site_id, max_pages, user_id, verbose=verbose_requested(ctx, verbose)
+        )
         for run in runs:
             _print_run(run)
         if not all(run.success for run in runs):
             failed = next(run for run in runs if not run.success)
             raise CommandError(f"run {failed.run_id} failed: {failed.error}")
         return
+    engine = app_engine()
     try:
-        with QueueClient(_engine()) as queue:
+        with QueueClient(engine) as queue:
             job_id = queue.enqueue_crawl(site_id, user_id, max_pages, priority)
             click.echo(job_id)
             if wait:
-                status = queue.wait(job_id)
+                with crawl_progress(engine, site_id):
+                    status = queue.wait(job_id)
                 click.echo(json.dumps(status.as_dict(), indent=2))
                 if status.status != JobState.COMPLETED:
                     raise CommandError(f"job {job_id} ended {status.status.value}: {status.error}")
     except JobError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(site_refusal(exc, user_id)) from None
 
 
 def job_or_run_status(job_or_run_id: str) -> JobStatus:
     """A job of the jobs table, else a run of the local instance, in the job-status schema."""
     try:
-        with session_scope(_engine()) as session:
+        with session_scope(app_engine()) as session:
             return JobStatus.of(jobs.find(session, job_or_run_id))
     except JobNotFoundError:
         pass
@@ -229,7 +235,7 @@ def report(
     site_id: str, fmt: str, crawl_id: int | None, all_urls: bool, output: Path | None
 ) -> None:
     """Print or write a site's issue report (json: the crawl, every URL and the issues)."""
-    engine = _engine()
+    engine = app_engine()
     try:
         with session_scope(engine) as session:
             if fmt == "html":

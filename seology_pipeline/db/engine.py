@@ -52,8 +52,14 @@ def check_connection(engine: Engine) -> None:
             connection.execute(text("SELECT 1"))
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        where = engine.url.render_as_string(hide_password=True)
+        if f'database "{engine.url.database}" does not exist' in reason:
+            raise DatabaseUnavailableError(
+                f"the database {engine.url.database!r} does not exist at {where}; "
+                f"create it with `createdb {engine.url.database}`, then run `seology db upgrade`"
+            ) from None
         raise DatabaseUnavailableError(
-            f"cannot reach the database at {engine.url.render_as_string(hide_password=True)} "
+            f"cannot reach the database at {where} "
             f"({reason}); check SEOLOGY_DATABASE_URL and that the server is running"
         ) from None
 

@@ -35,3 +35,20 @@ def run_site_job(
         raise_on_error=False,
     )
     return run_outcome(instance, result.dagster_run)
+
+
+def run_job(
+    instance: dg.DagsterInstance,
+    job_name: str,
+    *,
+    run_config: dict[str, Any] | None = None,
+    tags: dict[str, str] | None = None,
+) -> RunOutcome:
+    """Run an unpartitioned job (``cleanup``, ``usage_reset``) here; its outcome as a job."""
+    result = defs.resolve_job_def(job_name).execute_in_process(
+        instance=instance,
+        run_config=run_config or {},
+        tags={PRIORITY_TAG: str(MANUAL_PRIORITIES["normal"]), TRIGGER_TAG: "cli"} | (tags or {}),
+        raise_on_error=False,
+    )
+    return run_outcome(instance, result.dagster_run)

@@ -17,6 +17,7 @@ from seology_pipeline.audit.rules import site_config
 from seology_pipeline.crawl.records import SiteFacts
 from seology_pipeline.db.models import Crawl, IssueStatus, SeoIssue, Severity, SiteConnection
 from seology_pipeline.runs.crawl_run import load_page_records
+from seology_pipeline.wording import plural
 
 SEVERITY_ORDER = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
@@ -116,7 +117,7 @@ def record_evaluation(
         session,
         "crawl_completed",
         f"Crawl of {site.name} finished",
-        f"{crawl.pages_crawled} pages, {len(result.issues)} issues "
+        f"{plural(crawl.pages_crawled, 'page')}, {plural(len(result.issues), 'issue')} "
         f"({history.new} new, {history.resolved} resolved{_not_rechecked(history)}); "
         f"health score {summary.health_score:.0f}/100.",
         user_id=site.user_id,

@@ -39,6 +39,9 @@ from seology_pipeline.runs.reaper import RunAlive, reap_site
 from seology_pipeline.runs.site_lease import SiteBusyError, give_up_site, heartbeat, take_site
 from seology_pipeline.settings import crawl_stale_after
 
+PROGRESS_EVERY_S = 2.0
+"""Pages are written (and the crawl's page count shown as progress) at least this often."""
+
 
 class CrawlRefusedError(RuntimeError):
     """The crawl must not run (unknown or inactive site, wrong user, quota); never retried."""
@@ -227,7 +230,8 @@ class SnapshotWriter:
         if page.is_html and page.status == 200:
             self.html_pages += 1
         self._buffer.append(page)
-        beat_due = time.monotonic() - self._last_write > self.stale_after.total_seconds() / 10
+        beat_every = min(self.stale_after.total_seconds() / 10, PROGRESS_EVERY_S)
+        beat_due = time.monotonic() - self._last_write > beat_every
         if len(self._buffer) >= self.batch_size or beat_due:
             self.flush()
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -199,3 +202,38 @@ def test_runs_started_elsewhere_are_in_the_same_history(stack: Stack) -> None:
         ).fetchall()
     # The automation's analysis after the crawl was not enqueued by anyone: it has a row too.
     assert {"type": "ANALYZE_ISSUES", "status": "COMPLETED"} in rows
+
+
+def test_the_cli_waits_through_the_deployment_with_progress(stack: Stack) -> None:
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(stack.home),
+        "SEOLOGY_DATABASE_URL": stack.db_url,
+        "SEOLOGY_DATA_DIR": str(stack.home.parent),
+        "SEOLOGY_DAGSTER_URL": "http://127.0.0.1:3000",
+    }
+    seology = [str(Path(sys.executable).parent / "seology")]
+    crawl = subprocess.run(
+        [*seology, "crawl", "demo", "--user", "owner", "--max-pages", "30", "--wait"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+    )
+    assert crawl.returncode == 0, crawl.stdout + crawl.stderr
+    job_id, status = crawl.stdout.split("\n", 1)
+    assert json.loads(status)["id"] == job_id and json.loads(status)["status"] == "COMPLETED"
+    assert "Traceback" not in crawl.stderr and "\r" not in crawl.stderr  # not a TTY: plain lines
+    assert re.match(r"crawled \d+ pages in ", crawl.stderr.splitlines()[-1]), crawl.stderr
+
+    cleanup = subprocess.run(
+        [*seology, "cleanup", "--dry-run", "--wait"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+    )
+    assert cleanup.returncode == 0, cleanup.stdout + cleanup.stderr
+    job_line, state_line, *fields = cleanup.stdout.splitlines()
+    assert state_line == f"job {job_line}: COMPLETED"
+    assert "  dry_run: true" in fields and "  success: true" in fields
