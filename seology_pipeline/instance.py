@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 import yaml
 
+from seology_pipeline.errors import SettingsError
 from seology_pipeline.files import private_dir
 from seology_pipeline.settings import PROJECT_ROOT, load_settings
 

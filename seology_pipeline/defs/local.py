@@ -48,7 +48,7 @@ def run_job(
     result = defs.resolve_job_def(job_name).execute_in_process(
         instance=instance,
         run_config=run_config or {},
-        tags={PRIORITY_TAG: str(MANUAL_PRIORITIES["normal"]), TRIGGER_TAG: "cli"} | (tags or {}),
+        tags={**priority_tags(MANUAL_PRIORITIES["normal"]), TRIGGER_TAG: "cli"} | (tags or {}),
         raise_on_error=False,
     )
     return run_outcome(instance, result.dagster_run)
