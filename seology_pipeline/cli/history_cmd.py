@@ -8,7 +8,7 @@ import click
 import pandas as pd
 
 from seology_pipeline.cli.errors import CommandError
-from seology_pipeline.cli.output import echo_table
+from seology_pipeline.cli.output import ROW_FORMAT, echo_table
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
 from seology_pipeline.report.data import ReportError
 from seology_pipeline.report.history import site_history
@@ -16,13 +16,7 @@ from seology_pipeline.report.history import site_history
 
 @click.command()
 @click.argument("site_id")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
+@ROW_FORMAT
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 def history(site_id: str, fmt: str, limit: int) -> None:
     """The site's trend: one line per audited crawl, oldest first."""

@@ -6,6 +6,15 @@ from typing import Any
 
 import click
 
+ROW_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+"""The ``--format table/json/csv`` option of the commands that print rows."""
+
 
 def echo_table(rows: list[dict[str, Any]], *, empty: str = "nothing to show") -> None:
     """Print ``rows`` as aligned columns (headers from the first row's keys)."""

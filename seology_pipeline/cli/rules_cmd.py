@@ -10,7 +10,7 @@ import click
 import pandas as pd
 
 from seology_pipeline.audit.rules import catalogue
-from seology_pipeline.cli.output import echo_table
+from seology_pipeline.cli.output import ROW_FORMAT, echo_table
 
 
 def _flat(entry: Any) -> dict[str, Any]:
@@ -20,13 +20,7 @@ def _flat(entry: Any) -> dict[str, Any]:
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
+@ROW_FORMAT
 def rules(fmt: str) -> None:
     """List the audit's rules with their severity, thresholds and the standard each follows."""
     entries = catalogue()

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from seology_pipeline import jobs
 from seology_pipeline.cli.errors import CommandError
+from seology_pipeline.cli.instance_cmds import init_instance
 from seology_pipeline.cli.progress import crawl_progress
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
 from seology_pipeline.defs.local import run_site_job
@@ -48,8 +49,6 @@ def app_engine() -> Engine:
 
 def local_instance() -> dg.DagsterInstance:
     """The Dagster instance at DAGSTER_HOME (the embedded one, created if needed)."""
-    from seology_pipeline.cli.instance_cmds import init_instance
-
     return dg.DagsterInstance.from_config(init_instance())
 
 
