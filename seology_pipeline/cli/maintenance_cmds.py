@@ -62,7 +62,9 @@ def run_upkeep(
     }
     tags = {MONTH_TAG: launch.month} if launch.month else {}
     with local_instance() as instance:
-        outcome = run_job(instance, launch.job_name, run_config=config, tags=tags)
+        outcome = run_job(
+            instance, launch.job_name, run_config=config, tags=tags, partition_key=launch.month
+        )
     echo_result(outcome.status())
 
 
@@ -92,7 +94,7 @@ def cleanup(ctx: click.Context, days_old: int, dry_run: bool, priority: str, wai
 
 
 @click.command("usage-reset")
-@click.option("--month", help="YYYY-MM, a month that is over (default: the current month).")
+@click.option("--month", required=True, help="YYYY-MM, a month that is over (e.g. 2026-11).")
 @click.option(
     "--force",
     is_flag=True,
@@ -104,10 +106,8 @@ def cleanup(ctx: click.Context, days_old: int, dry_run: bool, priority: str, wai
 def usage_reset(
     ctx: click.Context, month: str | None, force: bool, priority: str, wait: bool
 ) -> None:
-    """Run the usage reset now (the monthly schedule's work) and print how many users it reset.
-
-    Without --month it opens the current month (creates missing zero records, keeps counters).
-    """
+    """Reset a month's usage counters now (the monthly schedule's work for a past month) and
+    print how many users it reset; a month not over needs --force."""
     payload: dict[str, Any] = {"month": month} if month else {}
     if force:
         payload["force"] = True

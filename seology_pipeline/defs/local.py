@@ -43,10 +43,13 @@ def run_job(
     *,
     run_config: dict[str, Any] | None = None,
     tags: dict[str, str] | None = None,
+    partition_key: str | None = None,
 ) -> RunOutcome:
-    """Run an unpartitioned job (``cleanup``, ``usage_reset``) here; its outcome as a job."""
+    """Run an upkeep job (``cleanup``; ``usage_reset`` for its month's partition) here; its
+    outcome as a job."""
     result = defs.resolve_job_def(job_name).execute_in_process(
         instance=instance,
+        partition_key=partition_key,
         run_config=run_config or {},
         tags={**priority_tags(MANUAL_PRIORITIES["normal"]), TRIGGER_TAG: "cli"} | (tags or {}),
         raise_on_error=False,

@@ -134,10 +134,10 @@ def test_cleanup_and_usage_reset_run_here_or_through_the_jobs_table(shell: Shell
     assert re.search(r"^job \S+: COMPLETED$", cleanup.stdout, re.M), cleanup.stdout
     assert "  dry_run: true" in cleanup.stdout and "  rollbacksCleaned: 0" in cleanup.stdout
     assert not DAGSTER_RUN_LOG.search(cleanup.stderr), cleanup.stderr
-    reset = shell.ok("usage-reset", "--month", "2020-01").stdout
-    assert '  month: "2020-01"' in reset and "  usersReset: 1" in reset
+    reset = shell.ok("usage-reset", "--month", "2025-01").stdout
+    assert '  month: "2025-01"' in reset and "  usersReset: 1" in reset
     assert "only once the month is over" in shell.fails("usage-reset", "--month", "2999-01")
-    assert "month must be YYYY-MM" in shell.fails("usage-reset", "--month", "2020-13")
+    assert "month must be YYYY-MM" in shell.fails("usage-reset", "--month", "2025-13")
 
     deployment = {"SEOLOGY_DAGSTER_URL": "http://127.0.0.1:9"}
     job_id = shell.ok("cleanup", "--days-old", "30", **deployment).stdout.strip()
@@ -148,8 +148,8 @@ def test_cleanup_and_usage_reset_run_here_or_through_the_jobs_table(shell: Shell
         "PENDING",
         {"daysOld": 30},
     )
-    reset_id = shell.ok("usage-reset", "--month", "2020-01", **deployment).stdout.strip()
-    assert json.loads(shell.ok("jobs", "show", reset_id).stdout)["payload"]["month"] == "2020-01"
+    reset_id = shell.ok("usage-reset", "--month", "2025-01", **deployment).stdout.strip()
+    assert json.loads(shell.ok("jobs", "show", reset_id).stdout)["payload"]["month"] == "2025-01"
     shell.fails("usage-reset", "--month", "2999-01", **deployment)
     assert len(json.loads(shell.ok("jobs", "list", "--format", "json").stdout)) == 2
 
