@@ -32,7 +32,7 @@ from sqlalchemy import Engine
 from seology_pipeline.deploy.celery_instance import write_celery_instance
 from seology_pipeline.deploy.settings import BACKEND_SETTING, BROKER_SETTING
 from seology_pipeline.instance import apply_pool_limits
-from seology_pipeline.names import CRAWL_JOB, PARTITION_TAG
+from seology_pipeline.names import CRAWL_JOB, FIRST_CRAWL_JOB, PARTITION_TAG
 from seology_pipeline.settings import PROJECT_ROOT
 from seology_pipeline_tests.dagster_processes import DagsterStack, dagster_stack
 from seology_pipeline_tests.databases import (
@@ -189,11 +189,9 @@ class Deployment:
         raise AssertionError(f"timed out waiting for {what}\n{self.stack.logs()}\n{worker_logs}")
 
     def site_runs(self, site_id: str) -> list[dg.DagsterRun]:
-        """The crawl runs of ``site_id``, oldest first."""
-        runs = self.instance.get_runs(
-            dg.RunsFilter(job_name=CRAWL_JOB, tags={PARTITION_TAG: site_id})
-        )
-        return list(reversed(runs))
+        """The crawl runs of ``site_id`` (its first crawl and re-crawls), oldest first."""
+        runs = self.instance.get_runs(dg.RunsFilter(tags={PARTITION_TAG: site_id}))
+        return [run for run in reversed(runs) if run.job_name in (FIRST_CRAWL_JOB, CRAWL_JOB)]
 
     def finished(self, run_ids: list[str]) -> list[dg.DagsterRun] | None:
         runs = self.instance.get_runs(dg.RunsFilter(run_ids=run_ids))
