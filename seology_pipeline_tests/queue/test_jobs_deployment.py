@@ -33,10 +33,8 @@ from seology_pipeline.db.models import (
 )
 from seology_pipeline.demo.server import serve_demo_site
 from seology_pipeline.instance import apply_pool_limits, write_embedded_instance
-from seology_pipeline.queue import QueueClient
 from seology_pipeline_tests.dagster_processes import dagster_stack
 from seology_pipeline_tests.databases import migrated_engine, temporary_pg_database
-from seology_pipeline_tests.sites import Response, page, serve_site
 
 RUN_TIMEOUT = 300
 
@@ -176,33 +174,6 @@ def test_a_failing_site_fails_each_job_and_alerts_after_three(stack: Stack) -> N
             )
         time.sleep(1)
     assert alerts == ["unpaid: 3 consecutive failed runs"]
-
-
-def test_cancel_stops_the_run(stack: Stack) -> None:
-    """A crawl of a slow site is canceled while it runs: its run ends CANCELED, not retried."""
-    slow = {"/": page("<title>slow</title>" + "".join(f'<a href="/p{i}">p</a>' for i in range(40)))}
-    for i in range(40):
-        slow[f"/p{i}"] = Response(200, {"content-type": "text/html"}, b"<title>p</title>", 2.0)
-    with serve_site(slow) as site:
-        with session_scope(stack.engine) as session:
-            session.add(
-                SiteConnection(id="slow", user_id="owner", root_url=f"{site.url}/", name="Slow")
-            )
-        job_id = stack.insert("CRAWL_SITE", {"siteId": "slow", "maxPages": 40})
-        deadline = time.monotonic() + RUN_TIMEOUT
-        while stack.row(job_id)["status"] != "PROCESSING" and time.monotonic() < deadline:
-            time.sleep(0.5)
-        with QueueClient(stack.engine) as queue:
-            assert queue.cancel(job_id).status.value == "CANCELED"
-        row = stack.row(job_id)
-        with dg.DagsterInstance.from_config(str(stack.home)) as instance:
-            while time.monotonic() < deadline:
-                run = instance.get_run_by_id(stack.row(job_id)["run_id"] or "")
-                if run is not None and run.is_finished:
-                    break
-                time.sleep(1)
-            assert run is not None and run.status == dg.DagsterRunStatus.CANCELED
-    assert stack.row(job_id)["status"] == "CANCELED" and row["completed_at"] is not None
 
 
 def test_runs_started_elsewhere_are_in_the_same_history(stack: Stack) -> None:
