@@ -31,6 +31,9 @@ DEFAULT_PORT = 8765
 def _free_port(preferred: int) -> int:
     """``preferred`` if free (so the demo site keeps its URLs across runs), else any port."""
     with closing(socket.socket()) as probe:
+        # As the demo server binds (SO_REUSEADDR): a previous demo's closed connections on the
+        # port (TIME_WAIT) must not move the site to another port.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", preferred))
         except OSError:
