@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from sqlalchemy import select
 
 from seology_pipeline.db.engine import make_engine, session_scope
 from seology_pipeline.db.models import Conversation, Crawl
+from seology_pipeline_tests.cli.environment import isolated_env
 from seology_pipeline_tests.sites import Site, page, serve_site
 
 SEOLOGY = str(Path(sys.executable).parent / "seology")
@@ -45,15 +45,7 @@ class Shell:
 
 @pytest.fixture
 def shell(tmp_path: Path) -> Shell:
-    env = {
-        **os.environ,
-        "SEOLOGY_DATA_DIR": str(tmp_path),
-        "SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST": "127.0.0.1",
-        "SEOLOGY_CRAWL_RENDER_MODE": "never",
-    }
-    for name in ("SEOLOGY_DATABASE_URL", "DAGSTER_HOME", "SEOLOGY_DAGSTER_URL"):
-        env.pop(name, None)
-    return Shell(env, tmp_path)
+    return Shell(isolated_env(tmp_path), tmp_path)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ one-line failures that say how to fix them, and the upkeep commands."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from seology_pipeline.db.models import Notification
 from seology_pipeline.names import SITES_PARTITIONS
 from seology_pipeline.settings import PROJECT_ROOT
 from seology_pipeline.wording import plural, without_label
+from seology_pipeline_tests.cli.environment import isolated_env
 from seology_pipeline_tests.databases import PG_ADMIN_URL, dagster_pg_env, temporary_pg_database
 from seology_pipeline_tests.sites import Site, page, serve_site
 
@@ -65,15 +65,7 @@ class Shell:
 
 @pytest.fixture
 def shell(tmp_path: Path) -> Shell:
-    env = {
-        **os.environ,
-        "SEOLOGY_DATA_DIR": str(tmp_path),
-        "SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST": "127.0.0.1",
-        "SEOLOGY_CRAWL_RENDER_MODE": "never",
-    }
-    for name in ("SEOLOGY_DATABASE_URL", "DAGSTER_HOME", "SEOLOGY_DAGSTER_URL"):
-        env.pop(name, None)
-    return Shell(env, tmp_path)
+    return Shell(isolated_env(tmp_path), tmp_path)
 
 
 @pytest.fixture
