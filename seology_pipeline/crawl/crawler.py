@@ -25,7 +25,7 @@ import heapq
 import itertools
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from protego import Protego
@@ -462,10 +462,25 @@ async def _close_when_done(
     return [r for r in results if isinstance(r, BaseException)]
 
 
+STOP_CHECK_EVERY_S = 1.0
+"""How often a crawl asks its ``should_stop`` callable whether to stop."""
+
+
+class CrawlStoppedError(RuntimeError):
+    """The crawl was stopped before its end because ``should_stop`` gave this reason."""
+
+
 def crawl_site(
-    settings: CrawlSettings, on_page: Callable[[PageRecord], None] | None = None
+    settings: CrawlSettings,
+    on_page: Callable[[PageRecord], None] | None = None,
+    should_stop: Callable[[], str | None] | None = None,
 ) -> SiteFacts:
-    """Run a crawl to the end in a fresh event loop, calling ``on_page`` for each record."""
+    """Run a crawl to the end in a fresh event loop, calling ``on_page`` for each record.
+
+    ``should_stop`` is asked every :data:`STOP_CHECK_EVERY_S` seconds; once it gives a reason the
+    crawl is cancelled (pages in flight dropped, connections and browser closed) and
+    :class:`CrawlStoppedError` raised with that reason.
+    """
     crawler = SiteCrawler(settings)
 
     async def run() -> None:
@@ -473,5 +488,34 @@ def crawl_site(
             if on_page is not None:
                 on_page(record)
 
-    asyncio.run(run())
+    asyncio.run(_until_stopped(run(), should_stop))
     return crawler.facts
+
+
+async def _until_stopped(
+    crawl: Coroutine[Any, Any, None], should_stop: Callable[[], str | None] | None
+) -> None:
+    """Await ``crawl``, cancelling it when ``should_stop`` gives a reason."""
+    if should_stop is None:
+        await crawl
+        return
+    crawling = asyncio.create_task(crawl)
+    watching = asyncio.create_task(_watch(should_stop))
+    try:
+        await asyncio.wait([crawling, watching], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        crawling.cancel()
+        watching.cancel()
+        await asyncio.gather(crawling, watching, return_exceptions=True)
+    if not crawling.cancelled():  # it ended by itself: its outcome, error or not
+        crawling.result()
+        return
+    raise CrawlStoppedError(watching.result())
+
+
+async def _watch(should_stop: Callable[[], str | None]) -> str:
+    """Ask ``should_stop`` every :data:`STOP_CHECK_EVERY_S` seconds; return its first reason."""
+    while True:
+        await asyncio.sleep(STOP_CHECK_EVERY_S)
+        if reason := should_stop():
+            return reason

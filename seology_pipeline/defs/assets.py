@@ -65,24 +65,33 @@ RETRY_POLICY = dg.RetryPolicy(
 STOPPING = (dg.DagsterRunStatus.CANCELING, dg.DagsterRunStatus.CANCELED)
 
 
+def _stopping(context: dg.AssetExecutionContext) -> bool:
+    run = context.instance.get_run_by_id(context.run.run_id)
+    return run is not None and run.status in STOPPING
+
+
 @contextmanager
 def only_transient_retries(context: dg.AssetExecutionContext) -> Iterator[None]:
     """Let transient errors reach the retry policy; turn every other error into a final failure.
 
-    A transient-looking error of a run being canceled (the browser or a connection closed under
-    it) is final too: a canceled run must not go on by retrying its step.
+    A run being canceled must not go on by retrying its step: neither a transient-looking error
+    (the browser or a connection closed under it) nor Dagster's interrupt, which Dagster itself
+    would turn into a retry of a step with a retry policy, is retried then.
     """
     try:
         yield
     except dg.Failure:
         raise
     except TRANSIENT_ERRORS as exc:
-        run = context.instance.get_run_by_id(context.run.run_id)
-        if run is not None and run.status in STOPPING:
+        if _stopping(context):
             raise dg.Failure(description="the run was canceled", allow_retries=False) from exc
         raise
     except Exception as exc:
         raise dg.Failure(description=f"{type(exc).__name__}: {exc}", allow_retries=False) from exc
+    except (dg.DagsterExecutionInterruptedError, KeyboardInterrupt) as exc:
+        if _stopping(context):
+            raise dg.Failure(description="the run was canceled", allow_retries=False) from exc
+        raise
 
 
 # ``eager()`` without its "newly missing" trigger: a new site's first run (``first_crawl``) already

@@ -14,11 +14,14 @@ from seology_pipeline.settings import crawl_stale_after
 
 
 def run_alive(instance: dg.DagsterInstance) -> RunAlive:
-    """``False`` for a run known to have ended; ``None`` for a run this instance does not know."""
+    """``False`` for a run known to have ended or being canceled (its crawl must stop, and may
+    be reaped); ``None`` for a run this instance does not know."""
 
     def alive(run_id: str) -> bool | None:
         run = instance.get_run_by_id(run_id)
-        return None if run is None else not run.is_finished
+        if run is None:
+            return None
+        return not (run.is_finished or run.status == dg.DagsterRunStatus.CANCELING)
 
     return alive
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from seology_pipeline.crawl.crawler import crawl_site
+from seology_pipeline.crawl.crawler import CrawlStoppedError, crawl_site
 from seology_pipeline.crawl.records import PageRecord
 from seology_pipeline.crawl.settings import CrawlSettings
 from seology_pipeline.db.engine import session_scope
@@ -71,8 +71,9 @@ def crawl_and_audit(
     Takes the site's lease first (:class:`~seology_pipeline.runs.crawl_run.CrawlRefusedError`
     while another crawl of the site is alive, ``run_alive`` telling whether a run still is).
     Raises :class:`~seology_pipeline.runs.reachability.SiteUnreachableError` when the site gave no
-    answer; on any error the crawl is marked failed and the previous snapshot and every issue
-    stay as they were.
+    answer, and :class:`~seology_pipeline.crawl.crawler.CrawlStoppedError` within seconds once
+    ``run_alive`` says this crawl's own run is over (canceled). On any error the crawl is marked
+    failed, its lease given back, and the previous snapshot and every issue stay as they were.
     """
     writer = SnapshotWriter(engine, plan, run_id=run_id)
     reachability = Reachability(plan.root_url)
@@ -83,13 +84,16 @@ def crawl_and_audit(
         if on_progress is not None:
             on_progress(writer.pages_seen)
 
+    should_stop = _run_over(run_alive, run_id)
     crawl_id = writer.start(utcnow(), run_alive=run_alive)
     try:
-        facts = crawl_site(settings, on_page=on_page)
+        facts = crawl_site(settings, on_page=on_page, should_stop=should_stop)
         reachability.verify(facts)
         writer.flush()
         with session_scope(engine) as session:
             evaluation = evaluate_crawl(session, plan.site_id, crawl_id)
+        if should_stop is not None and (reason := should_stop()):
+            raise CrawlStoppedError(reason)  # canceled while auditing: nothing becomes current
         audited: list[AuditOutcome] = []
         now = utcnow()
 
@@ -101,3 +105,14 @@ def crawl_and_audit(
         writer.fail(one_line(f"{type(exc).__name__}: {exc}", 2000), now=utcnow())
         raise
     return SiteRunOutcome(crawl, audited[0], facts.robots_error)
+
+
+def _run_over(run_alive: RunAlive | None, run_id: str | None) -> Callable[[], str | None] | None:
+    """A crawl's ``should_stop``: a reason once ``run_alive`` says its run is over."""
+    if run_alive is None or run_id is None:
+        return None
+
+    def over() -> str | None:
+        return f"its run {run_id} was canceled or has ended" if run_alive(run_id) is False else None
+
+    return over

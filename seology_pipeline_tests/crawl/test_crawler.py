@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from seology_pipeline.crawl.crawler import SiteCrawler, crawl_site
+from seology_pipeline.crawl.crawler import CrawlStoppedError, SiteCrawler, crawl_site
 from seology_pipeline.crawl.fetch import classify
 from seology_pipeline.crawl.records import ErrorKind, HopKind, PageRecord, SiteFacts
 from seology_pipeline_tests.crawl.conftest import crawl, settings_for
@@ -403,6 +403,33 @@ def test_callback_errors_propagate() -> None:
         pytest.raises(RuntimeError, match="database down"),
     ):
         crawl_site(settings_for(site), fail)
+
+
+def test_should_stop_cancels_pages_in_flight_and_says_why() -> None:
+    slow = Response(200, {"Content-Type": "text/html"}, "<title>slow</title>", delay_s=30)
+    routes = {"/": page(_links(*(f"/p{i}" for i in range(10))))}
+    routes |= {f"/p{i}": slow for i in range(10)}
+    seen: list[str] = []
+    with serve_site(routes) as site:
+        started = time.monotonic()
+        with pytest.raises(CrawlStoppedError, match="canceled by the test"):
+            crawl_site(
+                settings_for(site, page_timeout_s=60),
+                lambda r: seen.append(r.url),
+                should_stop=lambda: "canceled by the test" if len(site.requests) > 3 else None,
+            )
+        took = time.monotonic() - started
+    assert seen == [site.url + "/"] and took < 25  # not after the 30 s pages
+
+
+def test_should_stop_errors_end_the_crawl() -> None:
+    def broken() -> str | None:
+        raise RuntimeError("run status unknown")
+
+    slow = Response(200, {"Content-Type": "text/html"}, "<title>slow</title>", delay_s=30)
+    routes = {"/": page(_links("/slow")), "/slow": slow}
+    with serve_site(routes) as site, pytest.raises(RuntimeError, match="run status unknown"):
+        crawl_site(settings_for(site, page_timeout_s=60), should_stop=broken)
 
 
 def test_connection_and_tls_failures_are_recorded() -> None:

@@ -189,11 +189,15 @@ def test_transient_browser_crash_is_retried(
     real_crawl = site_run.crawl_site
     calls: list[int] = []
 
-    def flaky(settings: CrawlSettings, on_page: Callable[[PageRecord], None]) -> SiteFacts:
+    def flaky(
+        settings: CrawlSettings,
+        on_page: Callable[[PageRecord], None],
+        should_stop: Callable[[], str | None] | None = None,
+    ) -> SiteFacts:
         calls.append(1)
         if len(calls) == 1:
             raise PlaywrightError("Target page, context or browser has been closed")
-        return real_crawl(settings, on_page=on_page)
+        return real_crawl(settings, on_page=on_page, should_stop=should_stop)
 
     monkeypatch.setattr(site_run, "crawl_site", flaky)
     result = _materialize(app_engine, instance, [crawled_pages])
@@ -214,7 +218,11 @@ def test_a_canceled_run_does_not_retry_its_crawl(
     add_customer(app_engine, f"{site.url}/")
     calls: list[int] = []
 
-    def canceled(settings: CrawlSettings, on_page: Callable[[PageRecord], None]) -> SiteFacts:
+    def canceled(
+        settings: CrawlSettings,
+        on_page: Callable[[PageRecord], None],
+        should_stop: Callable[[], str | None] | None = None,
+    ) -> SiteFacts:
         calls.append(1)
         [run] = instance.get_runs(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
         instance.report_run_canceling(run)
