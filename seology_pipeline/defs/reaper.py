@@ -30,7 +30,8 @@ def run_alive(instance: dg.DagsterInstance) -> RunAlive:
     name=DEAD_CRAWLS_SENSOR,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Fails crawls whose run has ended or whose heartbeat is stale; drops their rows.",
+    description="Fails crawls whose run has ended or is being canceled, or whose heartbeat is"
+    " stale; drops their rows.",
 )
 def dead_crawls(context: dg.SensorEvaluationContext, database: DatabaseResource) -> dg.SkipReason:
     reaped = reap_dead_crawls(
