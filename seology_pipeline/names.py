@@ -46,6 +46,13 @@ SCHEDULE_NAME_TAG: Final = "dagster/schedule_name"
 RECRAWL_TRIGGER: Final = "recrawl"
 NEW_SITE_TRIGGER: Final = "new_site"
 AUTOMATION_TRIGGER: Final = "automation"
+MANUAL_TRIGGER: Final = "manual"
+"""A run a person launched from the UI (the ``crawl_site`` job's own tag)."""
+
+# --- Materialization metadata ---------------------------------------------------------------
+ID_METADATA_KEYS: Final = frozenset({"crawl_id", "conversation_id", "conversationId"})
+"""Metadata that are identifiers: emitted as text, so the UI does not plot them as numbers; job
+results read them back as integers."""
 
 # --- Run priorities (higher runs first) ------------------------------------------------------
 # Manual launches (UI, CLI, queue) outrank sensor launches for new sites, which outrank scheduled

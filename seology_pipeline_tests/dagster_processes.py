@@ -111,3 +111,23 @@ def dagster_stack(env: dict[str, str], log_dir: Path) -> Iterator[DagsterStack]:
                 process.wait(timeout=10)
         for process in processes:
             _signal_group(process, signal.SIGKILL)  # stragglers of the group, if any
+
+
+@contextlib.contextmanager
+def dagster_webserver(env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    """Only the webserver (and its code server), ready with the code location: launched runs
+    stay queued without a daemon. Yields its URL; stops its process group on exit."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    url = f"http://127.0.0.1:{free_port()}"
+    command = [str(BIN / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1"]
+    web = _start([*command, "-p", url.rsplit(":", 1)[1]], env, log_dir / "webserver.log")
+    try:
+        _wait_for_location(url, web, log_dir)
+        yield url
+    finally:
+        _signal_group(web, signal.SIGTERM)
+        try:
+            web.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            _signal_group(web, signal.SIGKILL)
+            web.wait(timeout=10)

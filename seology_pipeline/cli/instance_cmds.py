@@ -59,10 +59,18 @@ def init_celery_instance() -> str:
 
 @click.command()
 @click.option("--port", default=3000, show_default=True, help="Port of the Dagster UI.")
-def dev(port: int) -> None:
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    help="Daemon and webserver log level; warning drops the per-tick sensor lines.",
+)
+def dev(port: int, log_level: str) -> None:
     """Run the Dagster UI and daemon on the embedded instance (http://127.0.0.1:PORT)."""
     home = init_instance()
     env = os.environ | {"DAGSTER_HOME": home}
     command = [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-p", str(port)]
+    command += ["--log-level", log_level]
     click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home}); Ctrl-C stops it")
     raise SystemExit(subprocess.call(command, cwd=PROJECT_ROOT, env=env))

@@ -21,15 +21,21 @@ from seology_pipeline.analysis.errors import TransientAnalysisError
 from seology_pipeline.db.models import utcnow
 from seology_pipeline.defs.claude import ClaudeResource, analysis_metadata
 from seology_pipeline.defs.crawler import CrawlerResource
+from seology_pipeline.defs.metadata import id_text
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.reaper import run_alive
 from seology_pipeline.defs.resources import DatabaseResource
+from seology_pipeline.defs.run_config import parse_config
 from seology_pipeline.defs.settings import crawl_max_runtime_seconds
 from seology_pipeline.names import (
+    ANALYSIS_JOB,
     AUTOMATION_TRIGGER,
+    CRAWL_JOB,
     CRAWLED_PAGES,
     DEFAULT_PRIORITY,
     FIRST_CRAWL_JOB,
+    MANUAL_PRIORITIES,
+    MANUAL_TRIGGER,
     MAX_PAGES,
     SEO_ISSUES,
     TRIGGER_TAG,
@@ -105,17 +111,17 @@ AFTER_NEW_ISSUES = (
 
 
 class CrawlConfig(dg.Config):
-    """Run config of a crawl. Both fields are optional."""
+    """Run config of a crawl; both fields are optional."""
 
     max_pages: int | None = Field(
         default=None,
         strict=True,
         ge=1,
         le=MAX_PAGES,
-        description="Pages to crawl at most; default the site's setting, capped by the plan.",
+        description=f"Pages to crawl, 1-{MAX_PAGES}; default the site's setting, capped by plan.",
     )
     user_id: str | None = Field(
-        default=None, description="Who asks for the crawl; must be the site's owner when given."
+        default=None, description="Who asks for the crawl; must be the site's owner."
     )
 
 
@@ -125,7 +131,7 @@ def _crawl_metadata(outcome: SiteRunOutcome, plan: CrawlPlan) -> dict[str, Any]:
         "pagesAnalyzed": crawl.pages,
         "html_pages": crawl.html_pages,
         "home_status": crawl.home_status or 0,
-        "crawl_id": crawl.crawl_id,
+        "crawl_id": id_text(crawl.crawl_id),
         "max_pages": plan.max_pages,
         "plan": plan.plan_code,
         "duration_s": round(crawl.duration_s, 2),
@@ -146,7 +152,7 @@ def _issues_metadata(outcome: AuditOutcome) -> dict[str, Any]:
         "pagesAnalyzed": outcome.pages_audited,
         "issuesFound": outcome.issues_found,
         "health_score": outcome.health_score,
-        "crawl_id": outcome.crawl_id,
+        "crawl_id": id_text(outcome.crawl_id),
         **{f"severity_{name}": count for name, count in outcome.by_severity.items()},
         **{f"issues_{name}": count for name, count in outcome.diff.items()},
         "by_category": dg.MetadataValue.json(outcome.by_category),
@@ -174,6 +180,7 @@ def _refused(database: DatabaseResource, exc: CrawlRefusedError, run_id: str) ->
 
 @dg.multi_asset(
     name=CRAWLED_PAGES,
+    config_schema=CrawlConfig.to_fields_dict(),
     partitions_def=sites_partitions,
     pool="browser",
     retry_policy=RETRY_POLICY,
@@ -202,7 +209,6 @@ def _refused(database: DatabaseResource, exc: CrawlRefusedError, run_id: str) ->
 )
 def crawled_pages(
     context: dg.AssetExecutionContext,
-    config: CrawlConfig,
     database: DatabaseResource,
     crawler: CrawlerResource,
 ) -> Iterator[dg.MaterializeResult]:
@@ -215,6 +221,7 @@ def crawled_pages(
     """
     site_id = context.partition_key
     month = month_key(utcnow())
+    config = parse_config(CrawlConfig, context.op_execution_context.op_config)
     with only_transient_retries(context):
         try:
             with database.session() as session:
@@ -342,10 +349,16 @@ def _crawl_trigger(context: dg.AssetExecutionContext, crawl_run_id: str | None) 
 
 
 crawl_site_job = dg.define_asset_job(
-    "crawl_site",
+    CRAWL_JOB,
     selection=[crawled_pages],
-    description="Crawl one site and audit it (the old `crawl` job).",
-    tags={**priority_tags(DEFAULT_PRIORITY), "dagster/max_runtime": crawl_max_runtime_seconds()},
+    description="Crawl one site and audit it (launchpad: pick its partition; config optional).",
+    # A launch from the UI (launchpad or the job's partition page) runs at the manual priority;
+    # sensors and the jobs table give their runs their own priority and trigger.
+    tags={
+        **priority_tags(MANUAL_PRIORITIES["normal"]),
+        TRIGGER_TAG: MANUAL_TRIGGER,
+        "dagster/max_runtime": crawl_max_runtime_seconds(),
+    },
 )
 first_crawl_job = dg.define_asset_job(
     FIRST_CRAWL_JOB,
@@ -357,7 +370,7 @@ first_crawl_job = dg.define_asset_job(
     tags={**priority_tags(DEFAULT_PRIORITY), "dagster/max_runtime": crawl_max_runtime_seconds()},
 )
 analyse_site_job = dg.define_asset_job(
-    "analyse_site",
+    ANALYSIS_JOB,
     selection=[site_analysis],
     description="Analyse one site's issues (the old `analysis` job).",
     tags=priority_tags(DEFAULT_PRIORITY),

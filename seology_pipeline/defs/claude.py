@@ -3,6 +3,7 @@ metadata of a ``site_analysis`` materialization."""
 
 from __future__ import annotations
 
+import enum
 import os
 from typing import Any
 
@@ -12,30 +13,44 @@ from pydantic import Field, PrivateAttr
 
 from seology_pipeline.analysis.analyst import AnalysisOutcome
 from seology_pipeline.analysis.claude_api import make_client
-from seology_pipeline.analysis.settings import AnalysisSettings
+from seology_pipeline.analysis.settings import AnalysisMode, AnalysisSettings
+from seology_pipeline.defs.metadata import ids_as_text
 from seology_pipeline.settings import load_settings
 
 
+class Mode(enum.StrEnum):
+    """Analysis modes as launchpad choices (Dagster config uses the member names)."""
+
+    auto = "auto"
+    claude = "claude"
+    offline = "offline"
+    skip = "skip"
+
+
 class ClaudeResource(dg.ConfigurableResource):
-    """Settings and client for the site analysis (see ``seology_pipeline.analysis.settings``).
+    """Claude analysis settings; an empty field takes its environment variable."""
 
-    Every field left unset falls back to its environment variable when the resource is used, so
-    an unset variable never fails a run (``dg.EnvVar`` of an unset variable does, which would
-    break the key-less offline mode). Fields may also be given as ``dg.EnvVar(...)``. The API key
-    is never a field: ``api_key_env_var`` names the variable that holds it, so the UI and run
-    config only ever show that name.
-    """
-
-    mode: str | None = Field(default=None, description="auto | claude | offline | skip")
-    model: str | None = Field(default=None, description="Claude model id")
-    api_key_env_var: str = Field(
-        default="ANTHROPIC_API_KEY", description="Name of the variable holding the API key"
+    # Unset fields fall back to the environment when the resource is used, so an unset variable
+    # never fails a run (``dg.EnvVar`` of an unset variable does, breaking the key-less offline
+    # mode). The API key is never a field: the UI and run config only show the variable's name.
+    mode: Mode | None = Field(
+        default=None, description="auto, claude, offline or skip (SEOLOGY_ANALYSIS_MODE)."
     )
-    base_url: str | None = Field(default=None, description="Messages API base URL")
-    timeout_seconds: float | None = None
-    max_retries: int | None = None
-    max_output_tokens: int | None = None
-    input_token_budget: int | None = None
+    model: str | None = Field(default=None, description="Claude model id (SEOLOGY_CLAUDE_MODEL).")
+    api_key_env_var: str = Field(
+        default="ANTHROPIC_API_KEY", description="Name of the variable holding the API key."
+    )
+    base_url: str | None = Field(default=None, description="Messages API base URL.")
+    timeout_seconds: float | None = Field(
+        default=None, description="Seconds per API request, up to 600."
+    )
+    max_retries: int | None = Field(default=None, description="Retries per API request, 0-10.")
+    max_output_tokens: int | None = Field(
+        default=None, description="Output tokens per analysis, 256-64000."
+    )
+    input_token_budget: int | None = Field(
+        default=None, description="Input tokens per analysis, 1000-150000."
+    )
 
     _client: anthropic.Anthropic | None = PrivateAttr(default=None)
 
@@ -43,7 +58,7 @@ class ClaudeResource(dg.ConfigurableResource):
         """The analysis settings; raises ``SettingsError`` naming the variable at fault."""
         return load_settings().analysis_settings(
             api_key=os.environ.get(self.api_key_env_var, ""),
-            mode=self.mode,
+            mode=AnalysisMode(self.mode.value) if self.mode else None,
             model=self.model,
             base_url=self.base_url,
             timeout_seconds=self.timeout_seconds,
@@ -66,6 +81,6 @@ class ClaudeResource(dg.ConfigurableResource):
 
 def analysis_metadata(outcome: AnalysisOutcome) -> dict[str, Any]:
     """Materialization metadata of one analysis: its fields (cost included) and a summary."""
-    metadata: dict[str, Any] = {k: v for k, v in outcome.metadata().items() if v is not None}
+    metadata = ids_as_text({k: v for k, v in outcome.metadata().items() if v is not None})
     metadata["summary"] = dg.MetadataValue.md(outcome.markdown())
     return metadata

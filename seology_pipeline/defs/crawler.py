@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 import dagster as dg
+from pydantic import Field
 
 from seology_pipeline.crawl.settings import CrawlSettings
 from seology_pipeline.runs.site_run import site_crawl_settings
 
 
-class CrawlerResource(dg.ConfigurableResource):
-    """Crawler settings. Empty fields fall back to the ``SEOLOGY_CRAWL_*`` environment."""
+class RenderMode(enum.StrEnum):
+    """When pages are rendered in Chromium, as launchpad choices."""
 
-    render_mode: str | None = None
-    browser_executable: str | None = None
-    allow_private_networks: bool | None = None
-    concurrency: int | None = None
+    always = "always"
+    auto = "auto"
+    never = "never"
+
+
+class CrawlerResource(dg.ConfigurableResource):
+    """Crawler settings; an empty field takes its SEOLOGY_CRAWL_* variable."""
+
+    render_mode: RenderMode | None = Field(
+        default=None, description="Render pages in Chromium: always, auto or never."
+    )
+    browser_executable: str | None = Field(default=None, description="Chromium binary to run.")
+    allow_private_networks: bool | None = Field(
+        default=None, description="Allow crawling private and loopback addresses."
+    )
+    concurrency: int | None = Field(default=None, description="Pages fetched at once, 1-64.")
 
     def settings_for(
         self, root_url: str, max_pages: int, site_settings: dict[str, Any] | None = None
@@ -26,7 +40,7 @@ class CrawlerResource(dg.ConfigurableResource):
             root_url,
             max_pages,
             site_settings,
-            render_mode=self.render_mode,
+            render_mode=self.render_mode.value if self.render_mode else None,
             browser_executable=self.browser_executable,
             allow_private_networks=self.allow_private_networks,
             concurrency=self.concurrency,

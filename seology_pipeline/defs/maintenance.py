@@ -25,6 +25,7 @@ from pydantic import Field, field_validator
 from sqlalchemy import select, union
 
 from seology_pipeline.defs.resources import DatabaseResource
+from seology_pipeline.defs.run_config import parse_config
 from seology_pipeline.maintenance.cleanup import CleanupPolicy, clean_up
 from seology_pipeline.maintenance.timing import (
     parse_month,
@@ -139,35 +140,38 @@ class InstanceRunStore:
             connection.execute(RunsTable.delete().where(RunsTable.c.run_id.in_(run_ids)))
 
 
+AGES = f"{MIN_AGE_DAYS}-{MAX_AGE_DAYS}"
+
+
 class CleanupConfig(dg.Config):
-    """What the cleanup removes; launch with ``dry_run: true`` to count without deleting."""
+    """What the cleanup removes; dry_run counts without deleting."""
 
     days_old: int = Field(
         default=90,
         strict=True,
         ge=MIN_AGE_DAYS,
         le=MAX_AGE_DAYS,
-        description="Rollbacks expired and read notifications older than this.",
+        description=f"Days ({AGES}) after which rollbacks and read notifications go.",
     )
     completed_runs_days: int = Field(
         default=30,
         strict=True,
         ge=MIN_AGE_DAYS,
         le=MAX_AGE_DAYS,
-        description="Finished Dagster runs (with event logs) older than this.",
+        description=f"Days ({AGES}) after which finished Dagster runs go.",
     )
     audit_log_days: int = Field(
         default=365,
         strict=True,
         ge=MIN_AGE_DAYS,
         le=MAX_AGE_DAYS,
-        description="Audit logs older than this.",
+        description=f"Days ({AGES}) after which audit logs go.",
     )
     dry_run: bool = Field(default=False, description="Count what would go; delete nothing.")
 
 
 class UsageResetConfig(dg.Config):
-    """The month to reset (a run without a partition); ``force`` allows a month not yet ended."""
+    """The month to reset when the run has no partition."""
 
     month: str | None = Field(
         default=None, description="YYYY-MM, e.g. 2026-03; a partitioned run takes its partition."
@@ -175,7 +179,7 @@ class UsageResetConfig(dg.Config):
     force: bool = Field(
         default=False,
         strict=True,
-        description="Operator flag: reset a month that has not ended yet (hands quotas back).",
+        description="Also reset a month not yet ended (hands quotas back).",
     )
 
     @field_validator("month")
@@ -184,11 +188,12 @@ class UsageResetConfig(dg.Config):
         return None if value is None else parse_month(value)
 
 
-@dg.op(name="clean_up")
+@dg.op(name="clean_up", config_schema=CleanupConfig.to_fields_dict())
 def clean_up_op(
-    context: dg.OpExecutionContext, config: CleanupConfig, database: DatabaseResource
+    context: dg.OpExecutionContext, database: DatabaseResource
 ) -> dg.Output[dict[str, Any]]:
     """Delete old rollbacks, notifications, audit logs and finished Dagster runs."""
+    config = parse_config(CleanupConfig, context.op_config)
     policy = CleanupPolicy(
         days_old=config.days_old,
         completed_runs_days=config.completed_runs_days,
@@ -203,15 +208,16 @@ def clean_up_op(
     return dg.Output(result, metadata=result)
 
 
-@dg.op(name="reset_usage")
+@dg.op(name="reset_usage", config_schema=UsageResetConfig.to_fields_dict())
 def reset_usage_op(
-    context: dg.OpExecutionContext, config: UsageResetConfig, database: DatabaseResource
+    context: dg.OpExecutionContext, database: DatabaseResource
 ) -> dg.Output[dict[str, Any]]:
     """Create or zero one month's usage record of every user with an active subscription.
 
     A month that has not ended yet is reset only by its own scheduled run (at its start) or with
     the operator flag ``force``; otherwise the run fails at once with a one-line refusal.
     """
+    config = parse_config(UsageResetConfig, context.op_config)
     month = context.partition_key if context.has_partition_key else config.month
     if month is None:
         raise dg.Failure(
@@ -287,6 +293,7 @@ def cleanup_schedule(timezone: str) -> dg.ScheduleDefinition:
         cron_schedule="0 0 * * *",
         execution_timezone=timezone,
         default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="Daily cleanup at 00:00; skips a tick while a cleanup is still running.",
     )
     def _schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
         skip = _busy(context, cleanup.name)
@@ -304,6 +311,7 @@ def usage_reset_schedule(job: dg.JobDefinition) -> dg.ScheduleDefinition:
         hour_of_day=0,
         minute_of_hour=0,
         default_status=dg.DefaultScheduleStatus.RUNNING,
+        description="Resets usage counters on the 1st at 00:00, for the month starting.",
     )
 
 

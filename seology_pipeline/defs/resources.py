@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -15,12 +15,10 @@ from seology_pipeline.settings import database_url
 
 
 class DatabaseResource(dg.ConfigurableResource):
-    """The app database. ``url`` empty means the ``SEOLOGY_DATABASE_URL`` setting (or its default).
+    """The app database."""
 
-    The URL may hold a password, so it is never logged; use :meth:`safe_url` for messages.
-    """
-
-    url: str = ""
+    # The URL may hold a password, so it is never logged; ``safe_url`` is for messages.
+    url: str = Field(default="", description="SQLAlchemy URL; empty: SEOLOGY_DATABASE_URL.")
     _engine: Engine | None = PrivateAttr(default=None)
 
     @property

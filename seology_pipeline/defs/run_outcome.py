@@ -9,6 +9,7 @@ from typing import Any
 
 import dagster as dg
 
+from seology_pipeline.defs.metadata import plain_value
 from seology_pipeline.jobs import (
     JOB_NAMES,
     JobState,
@@ -72,7 +73,7 @@ def _when(timestamp: float | None) -> datetime | None:
 def _values(metadata: Any) -> dict[str, Any]:
     """Metadata as plain values, without Markdown (UI summaries)."""
     return {
-        key: getattr(value, "value", value)
+        key: plain_value(key, value)
         for key, value in (metadata or {}).items()
         if not isinstance(value, dg.MarkdownMetadataValue)
     }

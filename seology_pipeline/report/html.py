@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from sqlalchemy.orm import Session
 
 from seology_pipeline.report.data import SEVERITIES, ReportData, load_report
+from seology_pipeline.report.urls import page_list
 
 MAX_TABLE_ROWS = 5000
 MAX_DIFF_ROWS = 50
@@ -56,6 +57,11 @@ def is_web_url(value: object) -> bool:
     return isinstance(value, str) and urlsplit(value.strip()).scheme in ("http", "https")
 
 
+def status_label(status: int | None) -> str:
+    """A page's status as the page list shows and filters it."""
+    return "no response" if status is None else str(status)
+
+
 def _duration(start: datetime | None, end: datetime | None) -> str:
     if start is None or end is None:
         return "—"
@@ -73,6 +79,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.tests["web_url"] = is_web_url
+    env.filters["status_label"] = status_label
     env.filters["when"] = lambda value: value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
     return env
 
@@ -80,8 +87,11 @@ def _environment() -> Environment:
 ENVIRONMENT = _environment()
 
 
-def render_report(data: ReportData, generated_at: datetime | None = None) -> str:
-    """The HTML of a loaded report."""
+def render_report(
+    data: ReportData, generated_at: datetime | None = None, pages: list[dict] | None = None
+) -> str:
+    """The HTML of a loaded report; ``pages`` (rows of :func:`page_list`) make its page list."""
+    pages = pages or []
     score = data.health_score
     previous = data.previous_health_score
     circumference = 2 * math.pi * GAUGE_RADIUS
@@ -109,6 +119,11 @@ def render_report(data: ReportData, generated_at: datetime | None = None) -> str
         resolved_rows=[r for r in data.rows if r["change"] == "resolved"][:MAX_DIFF_ROWS],
         duration=_duration(data.crawl.started_at, data.crawl.finished_at),
         generated_at=generated_at or datetime.now(UTC),
+        pages=pages[:MAX_TABLE_ROWS],
+        total_pages=len(pages),
+        page_statuses=sorted({status_label(p["status"]) for p in pages}),
+        page_indexability=sorted({p["indexability"] for p in pages}),
+        export_name=f"{data.site.id}-crawl-{data.crawl.id}-pages",
     )
 
 
@@ -117,4 +132,5 @@ def render_html_report(session: Session, site_id: str, crawl_id: int | None = No
 
     Raises :class:`~seology_pipeline.report.data.ReportError` for an unknown site or crawl.
     """
-    return render_report(load_report(session, site_id, crawl_id))
+    data = load_report(session, site_id, crawl_id)
+    return render_report(data, pages=page_list(session, data))

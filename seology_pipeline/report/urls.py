@@ -1,5 +1,6 @@
 """The "all URLs" export: every crawled URL of a crawl with its status, depth, indexability,
-canonical, sitemap and rendering flags and its issue count, beside the crawl's limits."""
+canonical, sitemap and rendering flags, title, response time, redirect target, inlinks and issue
+count, beside the crawl's limits. The HTML report's page list shows the same rows."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from seology_pipeline.crawl.records import UNLINKED_DEPTH, ErrorKind, PageRecord, SiteFacts
-from seology_pipeline.report.data import load_report
+from seology_pipeline.report.data import ReportData, load_report
 from seology_pipeline.runs.crawl_run import load_page_records
 
 URL_COLUMNS = (
@@ -23,6 +24,10 @@ URL_COLUMNS = (
     "issues",
     "final_url",
     "found_on",
+    "title",
+    "response_ms",
+    "redirect_target",
+    "inlinks",
 )
 
 
@@ -46,8 +51,20 @@ def indexability(record: PageRecord) -> str:
     return "indexable"
 
 
+def inlink_counts(records: list[PageRecord]) -> Counter[str]:
+    """Distinct crawled pages linking to each URL (self-links not counted)."""
+    sources: dict[str, set[str]] = {}
+    for record in records:
+        for link in record.links:
+            if link.url and link.internal and link.url != record.url:
+                sources.setdefault(link.url, set()).add(record.url)
+    return Counter({url: len(pages) for url, pages in sources.items()})
+
+
 def url_rows(records: list[PageRecord], facts: SiteFacts, issues: Counter[str]) -> list[dict]:
+    """One row per crawled URL, with the ``URL_COLUMNS``."""
     sitemap = set(facts.sitemap_pages)
+    inlinks = inlink_counts(records)
     return [
         {
             "url": r.url,
@@ -60,6 +77,10 @@ def url_rows(records: list[PageRecord], facts: SiteFacts, issues: Counter[str]) 
             "issues": issues.get(r.url, 0),
             "final_url": r.final_url,
             "found_on": r.found_on,
+            "title": r.title,
+            "response_ms": None if r.ttfb_ms is None else round(r.ttfb_ms),
+            "redirect_target": r.final_url if r.redirect_chain else None,
+            "inlinks": inlinks.get(r.url, 0),
         }
         for r in records
     ]
@@ -77,17 +98,24 @@ def crawl_limits(facts: SiteFacts) -> dict[str, Any]:
     }
 
 
+def _facts(report: ReportData) -> SiteFacts:
+    return SiteFacts.from_dict(report.crawl.site_facts or {"root_url": report.site.root_url})
+
+
+def page_list(session: Session, report: ReportData) -> list[dict]:
+    """Every crawled URL of ``report``'s crawl as a row, counting its issues not resolved."""
+    per_url = Counter(row["url"] for row in report.rows if row["change"] != "resolved")
+    return url_rows(load_page_records(session, report.crawl.id), _facts(report), per_url)
+
+
 def crawl_export(session: Session, site_id: str, crawl_id: int | None = None) -> dict[str, Any]:
     """The JSON report: the crawl and its limits, every crawled URL, and the issue rows."""
     report = load_report(session, site_id, crawl_id)
-    facts = SiteFacts.from_dict(report.crawl.site_facts or {"root_url": report.site.root_url})
-    open_rows = [row for row in report.rows if row["change"] != "resolved"]
-    per_url = Counter(row["url"] for row in open_rows)
     return {
         "site_id": site_id,
         "crawl_id": report.crawl.id,
         "health_score": report.health_score,
-        "crawl": crawl_limits(facts),
-        "urls": url_rows(load_page_records(session, report.crawl.id), facts, per_url),
+        "crawl": crawl_limits(_facts(report)),
+        "urls": page_list(session, report),
         "issues": report.rows,
     }

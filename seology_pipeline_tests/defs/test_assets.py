@@ -30,6 +30,7 @@ from seology_pipeline.defs.assets import crawled_pages, site_analysis
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
+from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.names import SITES_PARTITIONS
 from seology_pipeline_tests.factories import BOOKSHOP, add_customer
 from seology_pipeline_tests.sites import Site, page, serve_site
@@ -105,7 +106,16 @@ def test_crawl_audit_and_analysis_land_in_the_app_database(
     assert issues["issues_new"] == issues["issuesFound"] and 0 < issues["health_score"] < 100
     assert "broken_internal_link" in issues["top_issues"]
     analysis = _metadata(result, "site_analysis")
-    assert analysis["analyst"] == "offline" and analysis["conversationId"] > 0
+    assert analysis["analyst"] == "offline" and int(analysis["conversationId"]) > 0
+    # Identifiers are text (the UI plots numbers); measures stay numbers.
+    assert isinstance(analysis["conversation_id"], str) and isinstance(issues["issuesFound"], int)
+    assert isinstance(issues["health_score"], float | int)
+    # The job result (the web app's contract) has them as integers again.
+    job_result = run_outcome(instance, result.dagster_run).result
+    assert job_result is not None and job_result["conversationId"] == int(
+        analysis["conversationId"]
+    )
+    assert job_result["crawl_id"] == int(crawl["crawl_id"])
     assert analysis["issuesAnalyzed"] == issues["issuesFound"]
     assert _checks(result) == {"home_page_ok": True, "has_html_pages": True, "no_rule_raised": True}
 
@@ -113,6 +123,7 @@ def test_crawl_audit_and_analysis_land_in_the_app_database(
         stored = session.scalars(select(Crawl)).one()
         assert stored.is_current and stored.status == CrawlStatus.COMPLETED
         assert stored.run_id == result.run_id and stored.issues_found == issues["issuesFound"]
+        assert crawl["crawl_id"] == issues["crawl_id"] == str(stored.id)
         assert stored.summary["diff"]["new"] == issues["issuesFound"]
         usage = session.scalars(select(UsageRecord)).one()
         assert (usage.crawls, usage.pages, usage.analyses) == (1, 4, 1)
