@@ -116,6 +116,8 @@ def run_outcome(instance: dg.DagsterInstance, run: dg.DagsterRun) -> RunOutcome:
         values, error = _result_and_error(instance, run.run_id)
     if state == JobState.COMPLETED and REFUSED_TAG in tags:
         state, error = JobState.FAILED, tags[REFUSED_TAG]
+    if state == JobState.CANCELED:
+        error = error or "the run was canceled"
     if state == JobState.FAILED:
         error = error or "the run failed"
         if run.is_complete_and_waiting_to_retry:
