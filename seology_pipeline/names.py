@@ -90,6 +90,10 @@ MAX_AGE_DAYS: Final = 3650
 """Cleanup ages (days) accepted by every entry point: one day to ten years."""
 
 # --- The ``jobs`` table (the web app's queue) ------------------------------------------------
+REFUSED_TAG: Final = "seology/refused"
+"""Run tag carrying a refusal (unknown site, wrong owner, quota, lease): the run changed no data,
+so it ends without materializing (the assets keep their state in the lineage) and its job is
+FAILED with this reason."""
 JOB_ID_TAG: Final = "seology/job_id"
 """Run tag naming the ``jobs`` row a run belongs to (also the run key of the launch)."""
 MAX_RETRIES_TAG: Final = "dagster/max_retries"

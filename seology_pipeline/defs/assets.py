@@ -37,6 +37,7 @@ from seology_pipeline.names import (
     MANUAL_PRIORITIES,
     MANUAL_TRIGGER,
     MAX_PAGES,
+    REFUSED_TAG,
     SEO_ISSUES,
     TRIGGER_TAG,
     priority_tags,
@@ -157,6 +158,7 @@ def _issues_metadata(outcome: AuditOutcome) -> dict[str, Any]:
         **{f"issues_{name}": count for name, count in outcome.diff.items()},
         "by_category": dg.MetadataValue.json(outcome.by_category),
         "top_issues": dg.MetadataValue.md(_issues_markdown(outcome.top_issues)),
+        "failed_rules": ", ".join(outcome.failed_rules) or "none",
     }
 
 
@@ -170,12 +172,11 @@ def _issues_markdown(top: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
-def _refused(database: DatabaseResource, exc: CrawlRefusedError, run_id: str) -> dg.Failure:
-    """Record a refused crawl (audit log, owner's notification) as the step's final failure."""
-    record_refusal(database.engine, exc, run_id)
-    return dg.Failure(
-        description=f"crawl refused: {exc}", allow_retries=False, metadata={"refused": True}
-    )
+def _refuse(context: dg.AssetExecutionContext, reason: str) -> None:
+    """End the step on a refusal without materializing: the run's job is FAILED with ``reason``
+    (the run's refusal tag), while the assets, whose data did not change, keep their state."""
+    context.instance.add_run_tags(context.run.run_id, {REFUSED_TAG: reason})
+    context.log.warning(reason)
 
 
 @dg.multi_asset(
@@ -190,6 +191,7 @@ def _refused(database: DatabaseResource, exc: CrawlRefusedError, run_id: str) ->
             group_name=GROUP,
             kinds={"playwright", "python"},
             description="The site's pages, crawled in Chromium: its current snapshot.",
+            skippable=True,
         ),
         dg.AssetSpec(
             SEO_ISSUES,
@@ -197,14 +199,8 @@ def _refused(database: DatabaseResource, exc: CrawlRefusedError, run_id: str) ->
             deps=[CRAWLED_PAGES],
             kinds={"pandas", "python"},
             description="The issues of the current snapshot and their history across crawls.",
+            skippable=True,
         ),
-    ],
-    check_specs=[
-        dg.AssetCheckSpec("home_page_ok", asset=CRAWLED_PAGES, description="Home page 200"),
-        dg.AssetCheckSpec(
-            "has_html_pages", asset=CRAWLED_PAGES, description="At least one HTML page"
-        ),
-        dg.AssetCheckSpec("no_rule_raised", asset=SEO_ISSUES),
     ],
 )
 def crawled_pages(
@@ -217,7 +213,8 @@ def crawled_pages(
     Crawl and audit are one step, so however it is launched (UI, CLI, queue, sensor) a snapshot
     never becomes current without its issues. The previous snapshot and every issue's state stay
     as they were when the crawl fails or the site does not answer. Refusals (unknown or
-    inactive site, wrong user, plan quota) and outages fail at once, unretried.
+    inactive site, wrong user, plan quota, a crawl already running) end the step at once without
+    materializing; outages fail at once, unretried.
     """
     site_id = context.partition_key
     month = month_key(utcnow())
@@ -233,7 +230,9 @@ def crawled_pages(
                     month=month,
                 )
         except CrawlRefusedError as exc:
-            raise _refused(database, exc, context.run.run_id) from None
+            record_refusal(database.engine, exc, context.run.run_id)
+            _refuse(context, f"crawl refused: {exc}")
+            return
         settings = crawler.settings_for(plan.root_url, plan.max_pages, plan.site_settings)
         step = max(10, plan.max_pages // 20)
 
@@ -253,41 +252,13 @@ def crawled_pages(
                 run_alive=run_alive(context.instance),
             )
         except CrawlRefusedError as exc:  # another crawl of the site holds its lease, or quota
-            raise _refused(database, exc, context.run.run_id) from None
+            record_refusal(database.engine, exc, context.run.run_id)
+            _refuse(context, f"crawl refused: {exc}")
+            return
         except SiteUnreachableError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
-    crawl, audit = outcome.crawl, outcome.audit
-    yield dg.MaterializeResult(
-        asset_key=CRAWLED_PAGES,
-        metadata=_crawl_metadata(outcome, plan),
-        check_results=[
-            dg.AssetCheckResult(
-                asset_key=CRAWLED_PAGES,
-                check_name="home_page_ok",
-                passed=crawl.home_status == 200,
-                metadata={"status": crawl.home_status or 0},
-            ),
-            dg.AssetCheckResult(
-                asset_key=CRAWLED_PAGES,
-                check_name="has_html_pages",
-                passed=crawl.html_pages > 0,
-                metadata={"html_pages": crawl.html_pages},
-            ),
-        ],
-    )
-    yield dg.MaterializeResult(
-        asset_key=SEO_ISSUES,
-        metadata=_issues_metadata(audit),
-        check_results=[
-            dg.AssetCheckResult(
-                asset_key=SEO_ISSUES,
-                check_name="no_rule_raised",
-                passed=not audit.failed_rules,
-                severity=dg.AssetCheckSeverity.WARN,
-                metadata={"failed_rules": ", ".join(audit.failed_rules) or "none"},
-            )
-        ],
-    )
+    yield dg.MaterializeResult(asset_key=CRAWLED_PAGES, metadata=_crawl_metadata(outcome, plan))
+    yield dg.MaterializeResult(asset_key=SEO_ISSUES, metadata=_issues_metadata(outcome.audit))
 
 
 @dg.asset(
@@ -335,7 +306,8 @@ def site_analysis(
         except QuotaExceededError as exc:
             with database.session() as session:
                 record_analysis_refusal(session, site_id, context.run.run_id, str(exc))
-            raise dg.Failure(f"analysis refused: {exc}", allow_retries=False) from None
+            _refuse(context, f"analysis refused: {exc}")
+            return
     yield dg.MaterializeResult(metadata=analysis_metadata(outcome))
 
 

@@ -9,6 +9,7 @@ from seology_pipeline.defs.assets import (
     first_crawl_job,
     site_analysis,
 )
+from seology_pipeline.defs.checks import CHECKS
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.reaper import dead_crawls
@@ -18,16 +19,19 @@ from seology_pipeline.defs.sensors import (
     removed_site_connections,
     site_analysis_automation,
     site_run_failures,
+    site_run_refusals,
 )
 
 defs = dg.Definitions(
     assets=[crawled_pages, site_analysis],
+    asset_checks=CHECKS,
     jobs=[crawl_site_job, first_crawl_job, analyse_site_job],
     sensors=[
         new_site_connections,
         due_recrawls,
         removed_site_connections,
         site_run_failures,
+        site_run_refusals,
         site_analysis_automation,
         dead_crawls,
     ],

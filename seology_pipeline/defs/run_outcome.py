@@ -25,6 +25,7 @@ from seology_pipeline.names import (
     MONTH_TAG,
     PARTITION_TAG,
     PRIORITY_TAG,
+    REFUSED_TAG,
     RETRY_NUMBER_TAG,
     SITE_ANALYSIS,
     USER_TAG,
@@ -104,18 +105,24 @@ def _result_and_error(
 
 
 def run_outcome(instance: dg.DagsterInstance, run: dg.DagsterRun) -> RunOutcome:
-    """``run`` as its job sees it. A failed run that Dagster will retry is still PROCESSING."""
+    """``run`` as its job sees it. A failed run that Dagster will retry is still PROCESSING; a
+    refused run (it ends without materializing, see ``REFUSED_TAG``) is FAILED with the refusal."""
+    record = instance.get_run_record_by_id(run.run_id)
+    run = record.dagster_run if record else run  # tags added while it ran (a refusal) included
     state = job_state(run.status.value)
     tags = run.tags
     values: dict[str, Any] = {}
     error = None
     if state in (JobState.COMPLETED, JobState.FAILED, JobState.CANCELED):
         values, error = _result_and_error(instance, run.run_id)
+    if state == JobState.COMPLETED and REFUSED_TAG in tags:
+        state, error = JobState.FAILED, tags[REFUSED_TAG]
+    if state == JobState.CANCELED:
+        error = error or "the run was canceled"
     if state == JobState.FAILED:
         error = error or "the run failed"
         if run.is_complete_and_waiting_to_retry:
             state = JobState.PROCESSING
-    record = instance.get_run_record_by_id(run.run_id)
     retries = tags.get(MAX_RETRIES_TAG)
     if retries is None:
         retries = instance.run_retries_max_retries if instance.run_retries_enabled else 0

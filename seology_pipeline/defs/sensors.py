@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime
+from typing import Any
 
 import dagster as dg
 
@@ -16,6 +17,7 @@ from seology_pipeline.names import (
     NEW_SITE_PRIORITY,
     PARTITION_TAG,
     RECRAWL_PRIORITY,
+    REFUSED_TAG,
     SITES_PARTITIONS,
     TRIGGER_TAG,
     priority_tags,
@@ -142,26 +144,28 @@ def removed_site_connections(
     )
 
 
+def _failed(run: dg.DagsterRun) -> bool:
+    """A failed run, or a refused one (it ends without materializing, its job FAILED)."""
+    return run.status == dg.DagsterRunStatus.FAILURE or REFUSED_TAG in run.tags
+
+
 def _failed_newest_first(instance: dg.DagsterInstance, site_id: str) -> list[bool]:
     runs = instance.get_runs(
         dg.RunsFilter(tags={PARTITION_TAG: site_id}, statuses=FINISHED),
         limit=ALERT_AFTER_FAILURES + 1,
     )
-    return [run.status == dg.DagsterRunStatus.FAILURE for run in runs]
+    return [_failed(run) for run in runs]
 
 
-@dg.run_failure_sensor(
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=10,
-    description="Tells the owner when a site's run fails; alerts admins after 3 in a row.",
-)
-def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseResource) -> None:
-    run = context.dagster_run
+def _report_failure(
+    instance: dg.DagsterInstance, log: Any, run: dg.DagsterRun, database: DatabaseResource
+) -> None:
+    """Tell the site's owner about a failed or refused run; alert admins after 3 in a row."""
     site_id = run.tags.get(PARTITION_TAG)
     if site_id is None:
         return
-    reason = run_outcome(context.instance, run).error or "the run failed"
-    streak = failure_streak(_failed_newest_first(context.instance, site_id))
+    reason = run_outcome(instance, run).error or "the run failed"
+    streak = failure_streak(_failed_newest_first(instance, site_id))
     with database.session() as session:
         alert = notify_run_failure(
             session,
@@ -173,11 +177,31 @@ def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseRes
         )
     if alert is None:
         return
-    context.log.error(f"ALERT {alert.title}: {alert.reason}")
+    log.error(f"ALERT {alert.title}: {alert.reason}")
     url = alert_webhook_url()
     error = post_alert(url, alert) if url else None
     if error:
-        context.log.error(f"alert webhook failed: {error}")
+        log.error(f"alert webhook failed: {error}")
+
+
+@dg.run_failure_sensor(
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=10,
+    description="Tells the owner when a site's run fails; alerts admins after 3 in a row.",
+)
+def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseResource) -> None:
+    _report_failure(context.instance, context.log, context.dagster_run, database)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=10,
+    description="Counts refused runs (they end without materializing) toward the admin alert.",
+)
+def site_run_refusals(context: dg.RunStatusSensorContext, database: DatabaseResource) -> None:
+    if REFUSED_TAG in context.dagster_run.tags:
+        _report_failure(context.instance, context.log, context.dagster_run, database)
 
 
 site_analysis_automation = dg.AutomationConditionSensorDefinition(

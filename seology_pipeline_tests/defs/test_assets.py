@@ -23,19 +23,24 @@ from seology_pipeline.db.models import (
     CrawlStatus,
     Notification,
     Page,
+    Plan,
     SeoIssue,
     UsageRecord,
 )
 from seology_pipeline.defs.assets import crawled_pages, site_analysis
+from seology_pipeline.defs.checks import CHECKS
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.run_outcome import run_outcome
+from seology_pipeline.defs.sensors import site_run_refusals
+from seology_pipeline.jobs import JobState
 from seology_pipeline.names import SITES_PARTITIONS
+from seology_pipeline.runs.notify import ALERT_AFTER_FAILURES
 from seology_pipeline_tests.factories import BOOKSHOP, add_customer
 from seology_pipeline_tests.sites import Site, page, serve_site
 
-ASSETS = [crawled_pages, site_analysis]
+ASSETS = [crawled_pages, site_analysis, *CHECKS]
 
 
 @pytest.fixture
@@ -150,19 +155,44 @@ def test_rematerializing_replaces_the_snapshot_without_duplicates(
         assert [c.is_current for c in crawls] == [False, True]
 
 
+def _partition_status(instance: dg.DagsterInstance, asset: str) -> dg.AssetPartitionStatus | None:
+    statuses = instance.get_status_by_partition(
+        dg.AssetKey(asset), ["site-1"], crawled_pages.partitions_def
+    )
+    return (statuses or {}).get("site-1")
+
+
 def test_refused_crawl_fails_once_and_writes_only_the_refusal(
     app_engine: Engine, instance: dg.DagsterInstance, site: Site
 ) -> None:
     add_customer(app_engine, f"{site.url}/")
     result = _materialize(app_engine, instance, config={"user_id": "someone-else"})
-    assert not result.success
     events = [e.event_type for e in result.all_events]
     assert dg.DagsterEventType.STEP_UP_FOR_RETRY not in events
+    assert not result.get_asset_materialization_events()  # nothing changed: nothing materialized
     assert not site.requests  # nothing was fetched
     assert _count(app_engine, Crawl) == 0 and _count(app_engine, UsageRecord) == 0
     with session_scope(app_engine) as session:
         assert list(session.scalars(select(AuditLog.action))) == ["crawl.refused"]
         assert list(session.scalars(select(Notification.kind))) == ["crawl_refused"]
+    outcome = run_outcome(instance, result.dagster_run)
+    assert outcome.state == JobState.FAILED and not outcome.success
+    assert outcome.error == "crawl refused: user 'someone-else' does not own site 'site-1'"
+
+
+def test_a_refusal_leaves_the_lineage_as_the_last_good_crawl_left_it(
+    app_engine: Engine, instance: dg.DagsterInstance, site: Site
+) -> None:
+    add_customer(app_engine, f"{site.url}/")
+    assert _materialize(app_engine, instance).success
+    materialized = dg.AssetPartitionStatus.MATERIALIZED
+    assert _partition_status(instance, "crawled_pages") == materialized
+    refused = _materialize(app_engine, instance, config={"user_id": "someone-else"})
+    assert run_outcome(instance, refused.dagster_run).state == JobState.FAILED
+    for asset in ("crawled_pages", "seo_issues", "site_analysis"):
+        assert _partition_status(instance, asset) == materialized, asset  # not red
+    with session_scope(app_engine) as session:
+        assert session.scalars(select(Crawl.is_current)).all() == [True]  # the good snapshot
 
 
 def test_failure_mid_write_keeps_the_previous_snapshot(
@@ -256,10 +286,61 @@ def test_asset_checks_fail_when_the_home_page_is_broken(
     routes = {"/": page("<html><body>gone</body></html>", status=404)}
     with serve_site(routes) as broken:
         add_customer(app_engine, f"{broken.url}/")
-        result = _materialize(app_engine, instance, [crawled_pages])
+        result = _materialize(app_engine, instance, [crawled_pages, *CHECKS])
     assert result.success
     assert _checks(result) == {
         "home_page_ok": False,
         "has_html_pages": False,
         "no_rule_raised": True,
     }
+
+
+def test_a_refused_analysis_fails_its_job_without_turning_the_asset_red(
+    app_engine: Engine, instance: dg.DagsterInstance, site: Site
+) -> None:
+    with session_scope(app_engine) as session:
+        session.add(
+            Plan(
+                code="none",
+                name="No analyses",
+                crawls_per_month=5,
+                pages_per_crawl=50,
+                analyses_per_month=0,
+            )
+        )
+    add_customer(app_engine, f"{site.url}/", plan="none")
+    result = _materialize(app_engine, instance)
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert materialized == {"crawled_pages", "seo_issues"}  # the analysis changed nothing
+    outcome = run_outcome(instance, result.dagster_run)
+    assert outcome.state == JobState.FAILED and outcome.error.startswith("analysis refused: ")
+    assert _partition_status(instance, "site_analysis") is None  # never built, not failed
+    with session_scope(app_engine) as session:
+        assert not session.scalars(select(Conversation)).all()
+        assert list(session.scalars(select(Notification.kind))).count("analysis_refused") == 1
+
+
+def test_refused_runs_count_toward_the_admin_alert(
+    app_engine: Engine, instance: dg.DagsterInstance, site: Site
+) -> None:
+    add_customer(app_engine, f"{site.url}/")
+    for _ in range(ALERT_AFTER_FAILURES):
+        refused = _materialize(app_engine, instance, config={"user_id": "someone-else"})
+        run = instance.get_run_by_id(refused.run_id)
+        [event] = [
+            e.dagster_event
+            for e in instance.all_logs(refused.run_id)
+            if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.RUN_SUCCESS
+        ]
+        with dg.build_run_status_sensor_context(
+            sensor_name="site_run_refusals",
+            dagster_event=event,
+            dagster_instance=instance,
+            dagster_run=run,
+            resources={"database": _resources(app_engine)["database"]},
+        ) as context:
+            site_run_refusals(context)
+    with session_scope(app_engine) as session:
+        kinds = list(session.scalars(select(Notification.kind).order_by(Notification.id)))
+    assert kinds.count("crawl_refused") == ALERT_AFTER_FAILURES  # the owner heard once each
+    assert kinds.count("run_failed") == 0 and kinds.count("admin_alert") == 1

@@ -12,7 +12,12 @@ from sqlalchemy import Engine, text, update
 from seology_pipeline import jobs
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Job, JobState, User, utcnow
-from seology_pipeline.defs.jobs_table import job_run_failed, job_run_succeeded, pending_jobs
+from seology_pipeline.defs.jobs_table import (
+    job_run_canceled,
+    job_run_failed,
+    job_run_succeeded,
+    pending_jobs,
+)
 from seology_pipeline.defs.local import run_site_job
 from seology_pipeline.defs.maintenance import cleanup
 from seology_pipeline.defs.resources import DatabaseResource
@@ -112,7 +117,7 @@ def _write_back(sensor, engine: Engine, instance: dg.DagsterInstance, run_id: st
         for record in instance.all_logs(run_id)
         if record.dagster_event
         and record.dagster_event.event_type_value.startswith("PIPELINE_")
-        and record.dagster_event.event_type_value.endswith(("SUCCESS", "FAILURE"))
+        and record.dagster_event.event_type_value.endswith(("SUCCESS", "FAILURE", "CANCELED"))
     ]
     with dg.build_run_status_sensor_context(
         sensor_name=sensor.name,
@@ -146,6 +151,25 @@ def test_a_finished_run_is_read_once_with_public_result_names(
     row = _row(app_engine, job_id).as_dict()
     assert row["status"] == "COMPLETED" and row["run_id"] == result.run_id
     assert row["result"]["rollbacksCleaned"] == 0 and row["completed_at"].endswith("Z")
+
+
+def test_a_run_canceled_in_the_ui_is_canceled_with_iso_times(
+    app_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    job_id = _insert(app_engine, "CLEANUP", '{"daysOld": 30}')
+    run = instance.create_run_for_job(cleanup, tags={JOB_ID_TAG: job_id, PRIORITY_TAG: "0"})
+    instance.report_run_canceled(run, message="canceled from the UI")
+    outcome = run_outcome(instance, run)
+    assert outcome.state == JobState.CANCELED and not outcome.success
+    assert outcome.error == "the run was canceled" and outcome.job_type == "CLEANUP"
+    _write_back(job_run_canceled, app_engine, instance, run.run_id)
+    row = _row(app_engine, job_id).as_dict()
+    assert (row["status"], row["run_id"], row["error"]) == (
+        "CANCELED",
+        run.run_id,
+        "the run was canceled",
+    )
+    assert row["completed_at"].endswith("Z") and row["attempts"] == 1
 
 
 def test_a_refused_run_started_elsewhere_fails_with_the_root_cause(

@@ -247,3 +247,30 @@ def test_analysis_follows_a_re_crawl_by_automation_but_not_a_first_crawl_run(
     analysis = dg.AssetKey("site_analysis")
     assert after_recrawl.total_requested == 1
     assert after_recrawl.get_requested_partitions(analysis) == {SITE}
+
+
+def test_a_site_on_a_private_address_fails_with_the_setting_that_allows_it(
+    app_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    with serve_site(BOOKSHOP) as site:
+        add_customer(app_engine, f"{site.url}/")
+        instance.add_dynamic_partitions(SITES_PARTITIONS, [SITE])
+        result = dg.materialize(
+            [crawled_pages, site_analysis],
+            partition_key=SITE,
+            instance=instance,
+            resources=_resources(app_engine)
+            | {"crawler": CrawlerResource(allow_private_networks=False, render_mode="never")},
+            raise_on_error=False,
+        )
+    assert not result.success
+    assert not site.requests  # the guard stopped it before any request
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    reason = failure.step_failure_data.user_failure_data.description
+    assert reason == (
+        f"site refused by the network guard: {site.url}/: refused internal address 127.0.0.1"
+        " (set SEOLOGY_CRAWL_ALLOW_PRIVATE_NETWORKS=true to crawl private addresses)"
+    )
+    assert not result.get_asset_materialization_events()
+    with session_scope(app_engine) as session:
+        assert [c.is_current for c in session.scalars(select(Crawl))] == [False]
