@@ -443,3 +443,7 @@ def test_records_survive_a_json_round_trip() -> None:
     assert PageRecord.from_dict(data) == record
     assert isinstance(data["simhash"], int) and 0 <= data["simhash"] < 2**64
     assert SiteFacts.from_dict(json.loads(json.dumps(facts.to_dict()))) == facts
+    copied = record.to_dict()  # shares nothing mutable with the record
+    copied["links"][0]["anchor"] = "changed"
+    copied["json_ld"][0]["data"]["@type"] = "Changed"
+    assert record.links[0].anchor == "home" and record.json_ld[0].data == {"@type": "Thing"}
