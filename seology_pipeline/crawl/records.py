@@ -120,6 +120,8 @@ class PageRecord:
     redirect_loop: bool = False
     content_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    http_version: str | None = None
+    """Protocol of the final answer, as httpx names it: ``HTTP/1.1``, ``HTTP/2``."""
     ttfb_ms: float | None = None
     ttfb_samples_ms: list[float] = field(default_factory=list)
     load_ms: float | None = None
