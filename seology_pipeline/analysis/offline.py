@@ -8,6 +8,8 @@ home-page finding. Quick wins are the best-ranked low-effort actions.
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 
 from seology_pipeline.analysis.inputs import SEVERITIES, SiteIssues
@@ -82,7 +84,9 @@ def rule_based_analysis(site: SiteIssues) -> SiteAnalysis:
 
 def _action(rule: RuleImpact, group: pd.DataFrame, hosts: frozenset[str]) -> RankedAction:
     example = clean_text(group.sort_values("id")["message"].iloc[0], 200)
-    urls = sorted(u for u in group["url"].dropna().unique() if is_own_url(u, hosts))
+    # the first MAX_URLS own URLs in order: checks only as many URLs as it keeps
+    own = (u for u in sorted(group["url"].dropna().unique()) if is_own_url(u, hosts))
+    urls = list(itertools.islice(own, MAX_URLS))
     count = rule.issues
     effort = CATEGORY_EFFORT.get(rule.category.lower(), "medium")
     if rule.score >= 2 or (rule.severity == "critical" and rule.share >= 0.1):
@@ -112,7 +116,7 @@ def _action(rule: RuleImpact, group: pd.DataFrame, hosts: frozenset[str]) -> Ran
         severity=rule.severity,
         impact=impact,
         effort=effort,
-        affected_urls=urls[:MAX_URLS],
+        affected_urls=urls,
     )
 
 

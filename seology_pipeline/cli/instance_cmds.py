@@ -24,15 +24,26 @@ def instance() -> None:
     """The Dagster instance (DAGSTER_HOME)."""
 
 
-def init_instance() -> str:
-    """Write the embedded instance config if needed and apply the pool limits; returns the home."""
+def open_instance() -> dg.DagsterInstance:
+    """The instance at DAGSTER_HOME, its embedded config written if needed, with the pool limits
+    applied: opened once (each opening of a SQLite instance checks its storage schemas)."""
     home = dagster_home()
     if not (home / "dagster.yaml").exists() or load_settings().dagster_home is None:
         write_embedded_instance(home)
     check_instance_config(home)
-    with dg.DagsterInstance.from_config(str(home)) as dagster_instance:
+    dagster_instance = dg.DagsterInstance.from_config(str(home))
+    try:
         apply_pool_limits(dagster_instance)
-    return str(home)
+    except BaseException:
+        dagster_instance.dispose()
+        raise
+    return dagster_instance
+
+
+def init_instance() -> str:
+    """Write the embedded instance config if needed and apply the pool limits; returns the home."""
+    with open_instance():
+        return str(dagster_home())
 
 
 @instance.command("init")

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from seology_pipeline import jobs
 from seology_pipeline.cli.errors import CommandError
-from seology_pipeline.cli.instance_cmds import init_instance
+from seology_pipeline.cli.instance_cmds import open_instance
 from seology_pipeline.cli.progress import crawl_progress
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
 from seology_pipeline.defs.local import run_site_job
@@ -49,7 +49,7 @@ def app_engine() -> Engine:
 
 def local_instance() -> dg.DagsterInstance:
     """The Dagster instance at DAGSTER_HOME (the embedded one, created if needed)."""
-    return dg.DagsterInstance.from_config(init_instance())
+    return open_instance()
 
 
 def site_refusal(exc: Exception, user_id: str | None) -> str:

@@ -412,6 +412,7 @@ def _copy_response(record: PageRecord, fetched: Fetched) -> None:
     record.redirect_chain = list(fetched.chain)
     record.redirect_loop = fetched.loop
     record.content_type = fetched.content_type
+    record.http_version = fetched.http_version
     record.headers = {
         name: ", ".join(fetched.headers.get_list(name))
         for name in HEADERS_KEPT

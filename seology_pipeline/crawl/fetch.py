@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import certifi
 import httpx
 
 from seology_pipeline.crawl.guard import HostResolutionError, NetworkGuard, NetworkGuardError
@@ -42,6 +43,7 @@ class Fetched:
     body: bytes | None = None
     size_bytes: int | None = None
     ttfb_ms: float | None = None
+    http_version: str | None = None
     elapsed_ms: float = 0.0
     error_kind: ErrorKind | None = None
     error: str | None = None
@@ -59,6 +61,16 @@ class Fetched:
         return head.startswith((b"<!doctype html", b"<html"))
 
 
+def tls_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
+    """Certificate verification: httpx's default (certifi's authorities), plus those of
+    ``ca_bundle`` when set."""
+    if ca_bundle is None:
+        return True
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.load_verify_locations(cafile=ca_bundle)
+    return context
+
+
 class HttpFetcher:
     """An HTTP client for one crawl (shared connection pool, HTTP/2 where offered, cookies off)."""
 
@@ -68,6 +80,7 @@ class HttpFetcher:
         self.gate = gate
         self.client = httpx.AsyncClient(
             http2=True,  # where the server offers it (ALPN); HTTP/1.1 keep-alive otherwise
+            verify=tls_context(settings.ca_bundle),
             follow_redirects=False,
             timeout=httpx.Timeout(settings.page_timeout_s),
             headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
@@ -149,6 +162,7 @@ class HttpFetcher:
         async with self.client.stream("GET", url) as response:
             result.ttfb_ms = (time.perf_counter() - sent) * 1000
             result.status = response.status_code
+            result.http_version = response.http_version
             result.headers = response.headers
             result.body = None
             result.size_bytes = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +120,8 @@ class PageRecord:
     redirect_loop: bool = False
     content_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    http_version: str | None = None
+    """Protocol of the final answer, as httpx names it: ``HTTP/1.1``, ``HTTP/2``."""
     ttfb_ms: float | None = None
     ttfb_samples_ms: list[float] = field(default_factory=list)
     load_ms: float | None = None
@@ -179,8 +182,8 @@ class PageRecord:
         return bool({"noindex", "none"} & self.robots_directives)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (enums become strings)."""
-        return _jsonable(dataclasses.asdict(self))
+        """JSON-ready dict (enums become strings), sharing nothing mutable with the record."""
+        return _jsonable(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PageRecord:
@@ -242,7 +245,7 @@ class SiteFacts:
     canonical_targets_checked: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return _jsonable(dataclasses.asdict(self))
+        return _jsonable(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SiteFacts:
@@ -250,9 +253,20 @@ class SiteFacts:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _jsonable(value: Any) -> Any:
+    """Dataclasses as dicts, enums as their values, containers copied; ``dataclasses.asdict``
+    plus the enum conversion, without its deep copies (many times faster on a page record)."""
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, str | int | float | None):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _jsonable(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -24,6 +24,7 @@ read into the ``crawl`` group (:class:`CrawlEnv`) of the project's settings tree
 | ``SEOLOGY_CRAWL_OBEY_ROBOTS`` | ``true`` | Obey robots.txt (disallowed URLs are recorded as blocked) |
 | ``SEOLOGY_CRAWL_ALLOW_PRIVATE_NETWORKS`` | ``false`` | Allow loopback, private, link-local and reserved addresses |
 | ``SEOLOGY_CRAWL_PRIVATE_NETWORK_ALLOWLIST`` | (none) | CIDRs allowed even when private networks are not, e.g. ``10.1.0.0/16`` |
+| ``SEOLOGY_CRAWL_CA_BUNDLE`` | (none) | PEM file of extra certificate authorities that HTTP fetches trust besides the default ones (certificates are always verified; Chromium uses its own store) |
 | ``SEOLOGY_CRAWL_RENDER_MODE`` | ``auto`` | ``always`` (browser for every HTML page), ``auto`` (browser only where JavaScript is needed), ``never`` |
 | ``SEOLOGY_CRAWL_BROWSER`` | (auto) | Chromium executable (path or name on PATH); see ``crawl.browser`` |
 | ``SEOLOGY_CRAWL_BROWSER_PAGES`` | ``2`` | Browser tabs rendering at once (each with its own renderer process) |
@@ -114,6 +115,7 @@ class CrawlOptions(BaseModel):
     obey_robots: bool = True
     allow_private_networks: bool = False
     private_network_allowlist: tuple[str, ...] = ()
+    ca_bundle: str | None = None
     render_mode: Literal["always", "auto", "never"] = "auto"
     browser_executable: str | None = Field(
         None, validation_alias=AliasChoices("browser_executable", "browser")

@@ -7,6 +7,7 @@ import gzip
 import json
 import ssl
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,7 +15,9 @@ import pytest
 from seology_pipeline.crawl.crawler import CrawlStoppedError, SiteCrawler, crawl_site
 from seology_pipeline.crawl.fetch import classify
 from seology_pipeline.crawl.records import ErrorKind, HopKind, PageRecord, SiteFacts
+from seology_pipeline.crawl.settings import CrawlSettings
 from seology_pipeline_tests.crawl.conftest import crawl, settings_for
+from seology_pipeline_tests.crawl.h2_site import serve_h2_site
 from seology_pipeline_tests.sites import Request, Response, page, redirect, serve_site
 
 
@@ -470,3 +473,31 @@ def test_records_survive_a_json_round_trip() -> None:
     assert PageRecord.from_dict(data) == record
     assert isinstance(data["simhash"], int) and 0 <= data["simhash"] < 2**64
     assert SiteFacts.from_dict(json.loads(json.dumps(facts.to_dict()))) == facts
+    copied = record.to_dict()  # shares nothing mutable with the record
+    copied["links"][0]["anchor"] = "changed"
+    copied["json_ld"][0]["data"]["@type"] = "Changed"
+    assert record.links[0].anchor == "home" and record.json_ld[0].data == {"@type": "Thing"}
+
+
+def test_pages_are_fetched_over_http2_where_the_server_offers_it(tmp_path: Path) -> None:
+    pages = {
+        "/": f"<html><head><title>Home</title></head><body>{_links('/a', '/b')}</body></html>",
+        "/a": "<html><head><title>A</title></head><body>a</body></html>",
+        "/b": "<html><head><title>B</title></head><body>b</body></html>",
+    }
+    with serve_h2_site(pages, tmp_path) as site:
+        guarded = CrawlSettings(  # the network guard on, loopback allow-listed
+            root_url=site.url + "/",
+            private_network_allowlist=("127.0.0.1/32",),
+            render_mode="never",
+            page_timeout_s=5,
+        )
+        records, _ = crawl(guarded.model_copy(update={"ca_bundle": str(site.ca_file)}))
+        refused: list[PageRecord] = []
+        crawl_site(guarded, refused.append)  # the test CA is not trusted by default
+    assert {path: r.status for path, r in records.items()} == {"/": 200, "/a": 200, "/b": 200}
+    assert {r.http_version for r in records.values()} == {"HTTP/2"}
+    assert {"/", "/a", "/b"} <= set(site.paths) and set(site.protocols) == {"h2"}
+    assert records["/"].to_dict()["http_version"] == "HTTP/2"
+    # without the CA the certificate is not trusted: nothing is fetched, the error is TLS
+    assert [(r.status, r.error_kind) for r in refused] == [(None, ErrorKind.TLS)]
