@@ -21,6 +21,7 @@ from seology_pipeline.analysis.errors import TransientAnalysisError
 from seology_pipeline.db.models import utcnow
 from seology_pipeline.defs.claude import ClaudeResource, analysis_metadata
 from seology_pipeline.defs.crawler import CrawlerResource
+from seology_pipeline.defs.failures import report_failure
 from seology_pipeline.defs.metadata import id_text
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.reaper import run_alive
@@ -172,11 +173,13 @@ def _issues_markdown(top: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
-def _refuse(context: dg.AssetExecutionContext, reason: str) -> None:
+def _refuse(context: dg.AssetExecutionContext, database: DatabaseResource, reason: str) -> None:
     """End the step on a refusal without materializing: the run's job is FAILED with ``reason``
-    (the run's refusal tag), while the assets, whose data did not change, keep their state."""
+    (the run's refusal tag), while the assets, whose data did not change, keep their state. The
+    refusal counts toward the site's failure streak."""
     context.instance.add_run_tags(context.run.run_id, {REFUSED_TAG: reason})
     context.log.warning(reason)
+    report_failure(context.instance, database, context.log, context.run, reason)
 
 
 @dg.multi_asset(
@@ -231,7 +234,7 @@ def crawled_pages(
                 )
         except CrawlRefusedError as exc:
             record_refusal(database.engine, exc, context.run.run_id)
-            _refuse(context, f"crawl refused: {exc}")
+            _refuse(context, database, f"crawl refused: {exc}")
             return
         settings = crawler.settings_for(plan.root_url, plan.max_pages, plan.site_settings)
         step = max(10, plan.max_pages // 20)
@@ -253,7 +256,7 @@ def crawled_pages(
             )
         except CrawlRefusedError as exc:  # another crawl of the site holds its lease, or quota
             record_refusal(database.engine, exc, context.run.run_id)
-            _refuse(context, f"crawl refused: {exc}")
+            _refuse(context, database, f"crawl refused: {exc}")
             return
         except SiteUnreachableError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
@@ -306,7 +309,7 @@ def site_analysis(
         except QuotaExceededError as exc:
             with database.session() as session:
                 record_analysis_refusal(session, site_id, context.run.run_id, str(exc))
-            _refuse(context, f"analysis refused: {exc}")
+            _refuse(context, database, f"analysis refused: {exc}")
             return
     yield dg.MaterializeResult(metadata=analysis_metadata(outcome))
 

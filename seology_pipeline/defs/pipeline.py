@@ -19,7 +19,6 @@ from seology_pipeline.defs.sensors import (
     removed_site_connections,
     site_analysis_automation,
     site_run_failures,
-    site_run_refusals,
 )
 
 defs = dg.Definitions(
@@ -31,7 +30,6 @@ defs = dg.Definitions(
         due_recrawls,
         removed_site_connections,
         site_run_failures,
-        site_run_refusals,
         site_analysis_automation,
         dead_crawls,
     ],

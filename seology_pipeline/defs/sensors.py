@@ -2,31 +2,24 @@
 
 import json
 from datetime import datetime
-from typing import Any
 
 import dagster as dg
 
 from seology_pipeline.db.models import utcnow
 from seology_pipeline.defs.assets import crawl_site_job, first_crawl_job, site_analysis
+from seology_pipeline.defs.failures import report_failure
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.run_outcome import run_outcome
-from seology_pipeline.defs.settings import alert_webhook_url, sensor_max_sites_per_tick
+from seology_pipeline.defs.settings import sensor_max_sites_per_tick
 from seology_pipeline.names import (
     DEFAULT_PRIORITY,
     NEW_SITE_PRIORITY,
     PARTITION_TAG,
     RECRAWL_PRIORITY,
-    REFUSED_TAG,
     SITES_PARTITIONS,
     TRIGGER_TAG,
     priority_tags,
-)
-from seology_pipeline.runs.notify import (
-    ALERT_AFTER_FAILURES,
-    failure_streak,
-    notify_run_failure,
-    post_alert,
 )
 from seology_pipeline.runs.registry import (
     SiteCursor,
@@ -41,7 +34,6 @@ IN_PROGRESS = [
     dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED,
 ]
-FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 
 
 def _decode_cursor(raw: str | None) -> SiteCursor | None:
@@ -144,64 +136,15 @@ def removed_site_connections(
     )
 
 
-def _failed(run: dg.DagsterRun) -> bool:
-    """A failed run, or a refused one (it ends without materializing, its job FAILED)."""
-    return run.status == dg.DagsterRunStatus.FAILURE or REFUSED_TAG in run.tags
-
-
-def _failed_newest_first(instance: dg.DagsterInstance, site_id: str) -> list[bool]:
-    runs = instance.get_runs(
-        dg.RunsFilter(tags={PARTITION_TAG: site_id}, statuses=FINISHED),
-        limit=ALERT_AFTER_FAILURES + 1,
-    )
-    return [_failed(run) for run in runs]
-
-
-def _report_failure(
-    instance: dg.DagsterInstance, log: Any, run: dg.DagsterRun, database: DatabaseResource
-) -> None:
-    """Tell the site's owner about a failed or refused run; alert admins after 3 in a row."""
-    site_id = run.tags.get(PARTITION_TAG)
-    if site_id is None:
-        return
-    reason = run_outcome(instance, run).error or "the run failed"
-    streak = failure_streak(_failed_newest_first(instance, site_id))
-    with database.session() as session:
-        alert = notify_run_failure(
-            session,
-            site_id=site_id,
-            run_id=run.run_id,
-            job_name=run.job_name,
-            reason=reason,
-            streak=streak,
-        )
-    if alert is None:
-        return
-    log.error(f"ALERT {alert.title}: {alert.reason}")
-    url = alert_webhook_url()
-    error = post_alert(url, alert) if url else None
-    if error:
-        log.error(f"alert webhook failed: {error}")
-
-
 @dg.run_failure_sensor(
     default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=10,
     description="Tells the owner when a site's run fails; alerts admins after 3 in a row.",
 )
 def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseResource) -> None:
-    _report_failure(context.instance, context.log, context.dagster_run, database)
-
-
-@dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.SUCCESS,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=10,
-    description="Counts refused runs (they end without materializing) toward the admin alert.",
-)
-def site_run_refusals(context: dg.RunStatusSensorContext, database: DatabaseResource) -> None:
-    if REFUSED_TAG in context.dagster_run.tags:
-        _report_failure(context.instance, context.log, context.dagster_run, database)
+    run = context.dagster_run
+    reason = run_outcome(context.instance, run).error or "the run failed"
+    report_failure(context.instance, database, context.log, run, reason)
 
 
 site_analysis_automation = dg.AutomationConditionSensorDefinition(

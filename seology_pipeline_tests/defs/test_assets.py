@@ -33,7 +33,6 @@ from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.run_outcome import run_outcome
-from seology_pipeline.defs.sensors import site_run_refusals
 from seology_pipeline.jobs import JobState
 from seology_pipeline.names import SITES_PARTITIONS
 from seology_pipeline.runs.notify import ALERT_AFTER_FAILURES
@@ -325,21 +324,7 @@ def test_refused_runs_count_toward_the_admin_alert(
 ) -> None:
     add_customer(app_engine, f"{site.url}/")
     for _ in range(ALERT_AFTER_FAILURES):
-        refused = _materialize(app_engine, instance, config={"user_id": "someone-else"})
-        run = instance.get_run_by_id(refused.run_id)
-        [event] = [
-            e.dagster_event
-            for e in instance.all_logs(refused.run_id)
-            if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.RUN_SUCCESS
-        ]
-        with dg.build_run_status_sensor_context(
-            sensor_name="site_run_refusals",
-            dagster_event=event,
-            dagster_instance=instance,
-            dagster_run=run,
-            resources={"database": _resources(app_engine)["database"]},
-        ) as context:
-            site_run_refusals(context)
+        _materialize(app_engine, instance, config={"user_id": "someone-else"})
     with session_scope(app_engine) as session:
         kinds = list(session.scalars(select(Notification.kind).order_by(Notification.id)))
     assert kinds.count("crawl_refused") == ALERT_AFTER_FAILURES  # the owner heard once each
