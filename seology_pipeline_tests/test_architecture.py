@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from seology_pipeline.settings import PROJECT_ROOT
@@ -51,3 +53,15 @@ def test_no_dagster_import_outside_the_dagster_layer_and_the_cli() -> None:
             offenders[relative] = dagster_imports
     assert offenders == {}, f"Dagster imported outside the Dagster layer: {offenders}"
     assert len(list(PACKAGE.rglob("*.py"))) > 50  # the scan saw the package
+
+
+def test_loading_the_definitions_does_not_load_the_claude_sdk() -> None:
+    """Every run process loads the definitions; the SDK (about 1.8 CPU s) waits for a real call."""
+    probe = (
+        "import sys, seology_pipeline.definitions, seology_pipeline.cli.main;"
+        "print('anthropic' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "False"

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anthropic
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,6 +50,9 @@ from seology_pipeline.analysis.settings import AnalysisSettings
 from seology_pipeline.analysis.text import data_json
 from seology_pipeline.db.models import Conversation, Crawl, Message, MessageRole, SiteConnection
 from seology_pipeline.wording import without_label
+
+if TYPE_CHECKING:
+    import anthropic
 
 CLAUDE_LABEL = "AI analysis (Claude)"
 DEGRADED_LABEL = "Rule-based analysis (not AI; Claude's answer was unusable)"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import anthropic
+from typing import TYPE_CHECKING, Any
 
 from seology_pipeline.analysis.claude_api import api_errors
+
+if TYPE_CHECKING:
+    import anthropic
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anthropic
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -43,6 +42,9 @@ from seology_pipeline.db.models import (
     Crawl,
     SiteConnection,
 )
+
+if TYPE_CHECKING:
+    import anthropic
 
 BATCH_LABEL = "AI analysis (Claude, Message Batch)"
 CUSTOM_ID_PREFIX = "analysis-"

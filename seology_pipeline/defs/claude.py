@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import enum
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anthropic
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
@@ -16,6 +15,9 @@ from seology_pipeline.analysis.claude_api import make_client
 from seology_pipeline.analysis.settings import AnalysisMode, AnalysisSettings
 from seology_pipeline.defs.metadata import ids_as_text
 from seology_pipeline.settings import load_settings
+
+if TYPE_CHECKING:
+    import anthropic
 
 
 class Mode(enum.StrEnum):
@@ -52,7 +54,7 @@ class ClaudeResource(dg.ConfigurableResource):
         default=None, description="Input tokens per analysis, 1000-150000."
     )
 
-    _client: anthropic.Anthropic | None = PrivateAttr(default=None)
+    _client: Any = PrivateAttr(default=None)  # anthropic.Anthropic, built on first use
 
     def settings(self) -> AnalysisSettings:
         """The analysis settings; raises ``SettingsError`` naming the variable at fault."""
