@@ -151,10 +151,9 @@ def _failed_newest_first(instance: dg.DagsterInstance, site_id: str) -> list[boo
     return [run.status == dg.DagsterRunStatus.FAILURE for run in runs]
 
 
-# Every 30 s: a failure notice is no race, and each tick costs the daemon and the code server.
 @dg.run_failure_sensor(
     default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=10,
     description="Tells the owner when a site's run fails; alerts admins after 3 in a row.",
 )
 def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseResource) -> None:
