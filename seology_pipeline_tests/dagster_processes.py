@@ -21,6 +21,7 @@ from seology_pipeline.settings import PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
 READY_TIMEOUT = 180
+CODE_SERVER_ARGS = ["-m", "seology_pipeline.definitions", "--location-name", "seology_pipeline"]
 LOCATION_QUERY = """
 { workspaceOrError { ... on Workspace { locationEntries { name
   locationOrLoadError { __typename ... on RepositoryLocation { repositories { name
@@ -34,6 +35,8 @@ class DagsterStack:
     jobs: set[str]
     log_dir: Path
     daemon_pid: int
+    code_server_pid: int | None = None
+    """The standalone code server (``code_server=True``), which the daemon does not start."""
 
     def logs(self, tail: int = 3000) -> str:
         return "\n".join(
@@ -72,6 +75,18 @@ def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Pop
     )
 
 
+def _wait_for_port(port: int, server: subprocess.Popen, logs: Path) -> None:
+    """The code server binds its port once it has loaded the code location."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        assert server.poll() is None, (logs / "code_server.log").read_text()[-3000:]
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.5)
+    raise AssertionError(f"code server not ready in {READY_TIMEOUT} s")
+
+
 def _wait_for_location(url: str, web: subprocess.Popen, logs: Path) -> dict:
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
@@ -85,21 +100,42 @@ def _wait_for_location(url: str, web: subprocess.Popen, logs: Path) -> dict:
 
 
 @contextlib.contextmanager
-def dagster_stack(env: dict[str, str], log_dir: Path) -> Iterator[DagsterStack]:
+def dagster_stack(
+    env: dict[str, str], log_dir: Path, code_server: bool = False
+) -> Iterator[DagsterStack]:
     """Start the webserver (and its code server), wait for the code location, then the daemon
-    (a daemon started first can fail an automation run); stop both groups on exit."""
+    (a daemon started first can fail an automation run); stop every group on exit.
+
+    With ``code_server`` the production layout: one standalone code server
+    (``dagster api grpc``) that webserver and daemon share through ``deploy/workspace.yaml``.
+    """
     log_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     processes: list[subprocess.Popen] = []
+    workspace = "workspace.yaml"
     try:
-        web = [str(BIN / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1"]
+        if code_server:
+            env = {**env, "DAGSTER_CODE_SERVER_HOST": "127.0.0.1"}
+            env["DAGSTER_CODE_SERVER_PORT"] = str(free_port())
+            server = [str(BIN / "dagster"), "api", "grpc", *CODE_SERVER_ARGS]
+            server += ["-h", "127.0.0.1", "-p", env["DAGSTER_CODE_SERVER_PORT"]]
+            processes.append(_start(server, env, log_dir / "code_server.log"))
+            _wait_for_port(int(env["DAGSTER_CODE_SERVER_PORT"]), processes[0], log_dir)
+            workspace = "deploy/workspace.yaml"
+        web = [str(BIN / "dagster-webserver"), "-w", workspace, "-h", "127.0.0.1"]
         processes.append(_start([*web, "-p", str(port)], env, log_dir / "webserver.log"))
-        location = _wait_for_location(url, processes[0], log_dir)
-        daemon = [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"]
+        location = _wait_for_location(url, processes[-1], log_dir)
+        daemon = [str(BIN / "dagster-daemon"), "run", "-w", workspace]
         processes.append(_start(daemon, env, log_dir / "daemon.log"))
         jobs = {job["name"] for repo in location["repositories"] for job in repo["jobs"]}
-        yield DagsterStack(url=url, jobs=jobs, log_dir=log_dir, daemon_pid=processes[1].pid)
+        yield DagsterStack(
+            url=url,
+            jobs=jobs,
+            log_dir=log_dir,
+            daemon_pid=processes[-1].pid,
+            code_server_pid=processes[0].pid if code_server else None,
+        )
     finally:
         for process in reversed(processes):
             _signal_group(process, signal.SIGTERM)

@@ -1,8 +1,9 @@
 """The web app's ``jobs`` table as Dagster sees it: a sensor launching pending rows as runs, and
-run-status sensors writing every run's state back (runs started elsewhere get rows too)."""
+one writing every run's state back (runs started elsewhere get rows too)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import dagster as dg
@@ -101,31 +102,52 @@ def pending_jobs(
     )
 
 
-def _write_back(context: dg.RunStatusSensorContext, database: DatabaseResource) -> None:
-    outcome = run_outcome(context.instance, context.dagster_run)
-    with database.session() as session:
-        jobs.record_run(session, outcome)
-
-
-def _status_sensor(status: dg.DagsterRunStatus, name: str) -> dg.SensorDefinition:
-    @dg.run_status_sensor(
-        run_status=status,
-        name=name,
-        minimum_interval_seconds=5,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        description=f"Writes runs that reached {status.value} into the jobs table.",
-    )
-    def _sensor(context: dg.RunStatusSensorContext, database: DatabaseResource) -> None:
-        _write_back(context, database)
-
-    return _sensor
-
-
-job_run_started = _status_sensor(dg.DagsterRunStatus.STARTED, "job_run_started")
-job_run_succeeded = _status_sensor(dg.DagsterRunStatus.SUCCESS, "job_run_succeeded")
-job_run_failed = _status_sensor(dg.DagsterRunStatus.FAILURE, "job_run_failed")
-job_run_canceled = _status_sensor(dg.DagsterRunStatus.CANCELED, "job_run_canceled")
-
-defs = dg.Definitions(
-    sensors=[pending_jobs, job_run_started, job_run_succeeded, job_run_failed, job_run_canceled]
+WRITE_BACK_EVENTS = (
+    dg.DagsterEventType.RUN_START,
+    dg.DagsterEventType.RUN_SUCCESS,
+    dg.DagsterEventType.RUN_FAILURE,
+    dg.DagsterEventType.RUN_CANCELED,
 )
+"""The run status changes written back: STARTED, SUCCESS, FAILURE, CANCELED."""
+STATUS_CHANGES_PER_TICK = 200
+"""Status changes of each kind one tick writes at most; the rest wait for the next tick."""
+
+
+def _latest_cursors(instance: dg.DagsterInstance) -> dict[str, str]:
+    """Each kind's cursor at its newest change: a new sensor writes runs from now on."""
+    return {
+        event.value: instance.fetch_run_status_changes(event, limit=1).cursor
+        for event in WRITE_BACK_EVENTS
+    }
+
+
+# One sensor for the four status changes: each tick costs the daemon and the code server more than
+# its queries do, so four run-status sensors cost four times as much when nothing happens.
+@dg.sensor(
+    minimum_interval_seconds=5,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Writes runs that started, succeeded, failed or were canceled into the jobs table.",
+)
+def job_runs(context: dg.SensorEvaluationContext, database: DatabaseResource) -> dg.SkipReason:
+    instance = context.instance
+    if not context.cursor:
+        context.update_cursor(json.dumps(_latest_cursors(instance)))
+        return dg.SkipReason("from now on")
+    cursors = json.loads(context.cursor)
+    run_ids: list[str] = []
+    for event in WRITE_BACK_EVENTS:
+        changes = instance.fetch_run_status_changes(
+            event, limit=STATUS_CHANGES_PER_TICK, cursor=cursors.get(event.value), ascending=True
+        )
+        run_ids += [record.run_id for record in changes.records if record.run_id not in run_ids]
+        cursors[event.value] = changes.cursor
+    if run_ids:
+        runs = instance.get_runs(dg.RunsFilter(run_ids=run_ids))
+        with database.session() as session:
+            for run in runs:
+                jobs.record_run(session, run_outcome(instance, run))
+    context.update_cursor(json.dumps(cursors))
+    return dg.SkipReason(f"wrote {len(run_ids)} run(s)")
+
+
+defs = dg.Definitions(sensors=[pending_jobs, job_runs])

@@ -1,6 +1,7 @@
-"""End to end with real processes: webserver and daemon on a PostgreSQL instance (the production
-``dagster.yaml``), the app database on PostgreSQL, a site served on 127.0.0.1. Inserting a site
-connection is the only action; the sensor, the crawl and the automated analysis do the rest."""
+"""End to end with real processes as docs/deploy.md runs them: a code server, the webserver and the
+daemon on a PostgreSQL instance (the production ``dagster.yaml``), the app database on PostgreSQL, a
+site served on 127.0.0.1. Inserting a site connection is the only action; the sensor, the crawl and
+the automated analysis do the rest."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def test_a_new_connection_is_crawled_audited_and_analysed_by_itself(tmp_path: Pa
         try:
             with dg.DagsterInstance.from_config(str(home)) as instance:
                 apply_pool_limits(instance)
-                with dagster_stack(env, tmp_path / "logs") as stack:
+                with dagster_stack(env, tmp_path / "logs", code_server=True) as stack:
                     started = time.monotonic()
                     deadline = started + TIMEOUT_S
                     site_id = add_customer(engine, f"{site.url}/", site_id="riverside")
@@ -86,7 +87,8 @@ def test_a_new_connection_is_crawled_audited_and_analysed_by_itself(tmp_path: Pa
                         stack,
                         deadline,
                     )
-                    time.sleep(15)  # automation ticks: a new site needs no second run
+                    # Automation ticks (every 30 s): a new site needs no second run.
+                    time.sleep(40)
                     runs = instance.get_runs(by_site)
                     # One run crawls, audits and analyses a new site: no automation hop.
                     assert [(r.job_name, r.status) for r in runs] == [

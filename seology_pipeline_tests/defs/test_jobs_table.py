@@ -12,12 +12,7 @@ from sqlalchemy import Engine, text, update
 from seology_pipeline import jobs
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Job, JobState, User, utcnow
-from seology_pipeline.defs.jobs_table import (
-    job_run_canceled,
-    job_run_failed,
-    job_run_succeeded,
-    pending_jobs,
-)
+from seology_pipeline.defs.jobs_table import job_runs, pending_jobs
 from seology_pipeline.defs.local import run_site_job
 from seology_pipeline.defs.maintenance import cleanup
 from seology_pipeline.defs.resources import DatabaseResource
@@ -110,29 +105,22 @@ def test_launched_rows_learn_their_run_and_lost_launches_are_retried(
     assert _row(app_engine, seen).run_id == "run-seen"
 
 
-def _write_back(sensor, engine: Engine, instance: dg.DagsterInstance, run_id: str) -> None:
-    run = instance.get_run_by_id(run_id)
-    [event] = [
-        record.dagster_event
-        for record in instance.all_logs(run_id)
-        if record.dagster_event
-        and record.dagster_event.event_type_value.startswith("PIPELINE_")
-        and record.dagster_event.event_type_value.endswith(("SUCCESS", "FAILURE", "CANCELED"))
-    ]
-    with dg.build_run_status_sensor_context(
-        sensor_name=sensor.name,
-        dagster_event=event,
-        dagster_instance=instance,
-        dagster_run=run,
-        resources={"database": _database(engine)},
+def _job_runs_tick(
+    engine: Engine, instance: dg.DagsterInstance, cursor: str | None = None
+) -> str | None:
+    """One tick of the write-back sensor; returns its new cursor."""
+    with dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"database": _database(engine)}
     ) as context:
-        sensor(context)
+        job_runs(context)
+        return context.cursor
 
 
 def test_a_finished_run_is_read_once_with_public_result_names(
     app_engine: Engine, instance: dg.DagsterInstance
 ) -> None:
     job_id = _insert(app_engine, "CLEANUP", '{"daysOld": 30}')
+    cursor = _job_runs_tick(app_engine, instance)
     result = cleanup.execute_in_process(
         instance=instance,
         resources={"database": _database(app_engine)},
@@ -147,7 +135,8 @@ def test_a_finished_run_is_read_once_with_public_result_names(
     assert "auditLogsCleaned" not in outcome.result
     assert outcome.attempts == 1 and outcome.started_at <= outcome.completed_at
 
-    _write_back(job_run_succeeded, app_engine, instance, result.run_id)
+    assert _row(app_engine, job_id).status == JobState.PENDING
+    _job_runs_tick(app_engine, instance, cursor)
     row = _row(app_engine, job_id).as_dict()
     assert row["status"] == "COMPLETED" and row["run_id"] == result.run_id
     assert row["result"]["rollbacksCleaned"] == 0 and row["completed_at"].endswith("Z")
@@ -157,12 +146,13 @@ def test_a_run_canceled_in_the_ui_is_canceled_with_iso_times(
     app_engine: Engine, instance: dg.DagsterInstance
 ) -> None:
     job_id = _insert(app_engine, "CLEANUP", '{"daysOld": 30}')
+    cursor = _job_runs_tick(app_engine, instance)
     run = instance.create_run_for_job(cleanup, tags={JOB_ID_TAG: job_id, PRIORITY_TAG: "0"})
     instance.report_run_canceled(run, message="canceled from the UI")
     outcome = run_outcome(instance, run)
     assert outcome.state == JobState.CANCELED and not outcome.success
     assert outcome.error == "the run was canceled" and outcome.job_type == "CLEANUP"
-    _write_back(job_run_canceled, app_engine, instance, run.run_id)
+    _job_runs_tick(app_engine, instance, cursor)
     row = _row(app_engine, job_id).as_dict()
     assert (row["status"], row["run_id"], row["error"]) == (
         "CANCELED",
@@ -182,12 +172,17 @@ def test_a_refused_run_started_elsewhere_fails_with_the_root_cause(
         app_engine, "https://example.com/", site_id="unpaid", user_id="free", with_user=False
     )
     instance.add_dynamic_partitions(SITES_PARTITIONS, ["unpaid"])
+    cursor = _job_runs_tick(app_engine, instance)
     outcome = run_site_job(instance, "crawl_site", "unpaid")
     assert outcome.state == JobState.FAILED and not outcome.success
     assert outcome.error.startswith("crawl refused: ") and "Error occurred" not in outcome.error
     assert outcome.job_type == "CRAWL_SITE" and outcome.payload == {"siteId": "unpaid"}
 
-    _write_back(job_run_failed, app_engine, instance, outcome.run_id)
+    # A sensor without a cursor starts from now: the run that already ended is not its business.
+    _job_runs_tick(app_engine, instance)
+    with session_scope(app_engine) as session:
+        assert session.get(Job, outcome.run_id) is None
+    _job_runs_tick(app_engine, instance, cursor)
     row = _row(app_engine, outcome.run_id)
     assert (row.id, row.type, row.status, row.site_id) == (
         outcome.run_id,

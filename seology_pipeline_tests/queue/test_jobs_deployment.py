@@ -181,8 +181,10 @@ def test_runs_started_elsewhere_are_in_the_same_history(stack: Stack) -> None:
         rows = connection.execute(
             "SELECT type, status FROM jobs WHERE id = run_id ORDER BY created_at"
         ).fetchall()
-    # The automation's analysis after the crawl was not enqueued by anyone: it has a row too.
-    assert {"type": "ANALYZE_ISSUES", "status": "COMPLETED"} in rows
+    # The new-site sensor's first crawls were not enqueued by anyone: they have rows too (the
+    # unpaid site's is refused at once). The automation adds no analysis after the crawl: the one
+    # enqueued right after it handled the new issues first.
+    assert {"type": "FIRST_CRAWL", "status": "FAILED"} in rows
 
 
 def test_the_cli_waits_through_the_deployment_with_progress(stack: Stack) -> None:
