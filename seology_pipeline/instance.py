@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg
 import yaml
+from sqlalchemy.exc import IntegrityError
 
 from seology_pipeline.errors import SettingsError
 from seology_pipeline.files import private_dir
@@ -61,7 +62,10 @@ def apply_pool_limits(instance: Any) -> dict[str, int]:
     """Set the ``browser`` and ``claude`` pool limits on a ``DagsterInstance``."""
     limits = pool_limits()
     for pool, limit in limits.items():
-        instance.event_log_storage.set_concurrency_slots(pool, limit)
+        try:
+            instance.event_log_storage.set_concurrency_slots(pool, limit)
+        except IntegrityError:  # another command created the pool's row at the same moment
+            instance.event_log_storage.set_concurrency_slots(pool, limit)  # now an update
     return limits
 
 
