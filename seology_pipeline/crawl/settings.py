@@ -55,6 +55,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import ssl
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -156,6 +157,18 @@ class CrawlOptions(BaseModel):
                 raise ValueError("must be a JSON list of strings")
             return tuple(str(item) for item in items)
         return tuple(part.strip() for part in text.split(",") if part.strip())
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _check_ca_bundle(cls, value: str | None) -> str | None:
+        """The extra certificate authorities must load now, not at the first HTTPS fetch."""
+        if value is None:
+            return None
+        try:
+            ssl.create_default_context().load_verify_locations(cafile=value)
+        except (OSError, ssl.SSLError) as exc:
+            raise ValueError(f"ca_bundle {value!r} is not a readable PEM file: {exc}") from None
+        return value
 
     @field_validator("user_agent")
     @classmethod

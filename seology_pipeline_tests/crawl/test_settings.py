@@ -31,6 +31,8 @@ def test_defaults_are_safe() -> None:
         ("private_network_allowlist", ("not-a-net",)),
         ("block_resources", ("pictures",)),
         ("user_agent", "bot\r\nX-Injected: 1"),
+        ("ca_bundle", "/nonexistent/ca.pem"),
+        ("ca_bundle", __file__),  # readable, but no certificate in it
     ],
 )
 def test_bad_values_name_the_setting(field: str, value: object) -> None:
