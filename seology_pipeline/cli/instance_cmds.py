@@ -8,6 +8,7 @@ import sys
 
 import click
 import dagster as dg
+from filelock import FileLock
 
 from seology_pipeline.deploy.celery_instance import write_celery_instance
 from seology_pipeline.instance import (
@@ -26,17 +27,24 @@ def instance() -> None:
 
 def open_instance() -> dg.DagsterInstance:
     """The instance at DAGSTER_HOME, its embedded config written if needed, with the pool limits
-    applied: opened once (each opening of a SQLite instance checks its storage schemas)."""
+    applied: opened once (each opening of a SQLite instance checks its storage schemas).
+
+    Commands open it one at a time (a lock file in DAGSTER_HOME): two processes creating a fresh
+    SQLite instance at once (``seology demo --serve &`` then ``seology dev``) would both stamp
+    its schedule storage and leave it with two Alembic heads, unusable.
+    """
     home = dagster_home()
-    if not (home / "dagster.yaml").exists() or load_settings().dagster_home is None:
-        write_embedded_instance(home)
-    check_instance_config(home)
-    dagster_instance = dg.DagsterInstance.from_config(str(home))
-    try:
-        apply_pool_limits(dagster_instance)
-    except BaseException:
-        dagster_instance.dispose()
-        raise
+    home.mkdir(parents=True, exist_ok=True)
+    with FileLock(home / ".seology-open.lock"):
+        if not (home / "dagster.yaml").exists() or load_settings().dagster_home is None:
+            write_embedded_instance(home)
+        check_instance_config(home)
+        dagster_instance = dg.DagsterInstance.from_config(str(home))
+        try:
+            apply_pool_limits(dagster_instance)
+        except BaseException:
+            dagster_instance.dispose()
+            raise
     return dagster_instance
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -91,3 +94,20 @@ def test_bad_pool_limits_are_refused(monkeypatch: pytest.MonkeyPatch, value: str
     monkeypatch.setenv("SEOLOGY_CLAUDE_POOL_LIMIT", value)
     with pytest.raises(SettingsError, match="SEOLOGY_CLAUDE_POOL_LIMIT"):
         pool_limits()
+
+
+def test_commands_opening_a_fresh_instance_at_once_leave_it_usable(tmp_path: Path) -> None:
+    """``seology demo --serve &`` then ``seology dev`` create the embedded instance concurrently:
+    each opening must wait for the other (two Alembic heads would make the home unusable)."""
+    home = tmp_path / "dagster"
+    env = os.environ | {"DAGSTER_HOME": str(home)}
+    opener = "from seology_pipeline.cli.instance_cmds import init_instance; init_instance()"
+    openers = [
+        subprocess.Popen([sys.executable, "-c", opener], env=env, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    errors = [opener.communicate(timeout=120)[1].decode() for opener in openers]
+    assert [opener.returncode for opener in openers] == [0] * 4, errors
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert instance.get_runs() == []
+        assert instance.event_log_storage.get_concurrency_info("browser").slot_count == 2
