@@ -327,12 +327,12 @@ mutation ($selector: SensorSelector!, $cursor: String!) {
 NEW_SITE_SENSOR = {
     "repositoryLocationName": CODE_LOCATION,
     "repositoryName": REPOSITORY_NAME,
-    "sensorName": "new_site_connections",
+    "sensorName": "app_requests",
 }
 
 
 def settle_new_site_sensor(url: str, last_site: str, created_at: datetime) -> None:
-    """Put ``new_site_connections``'s cursor after the last seeded site, as it stands in a
+    """Put ``app_requests``'s cursor after the last seeded site, as it stands in a
     deployment that registered them (from no cursor it would take 50 ticks to catch up)."""
     variables = {
         "selector": NEW_SITE_SENSOR,
@@ -342,6 +342,40 @@ def settle_new_site_sensor(url: str, last_site: str, created_at: datetime) -> No
         f"{url}/graphql", json={"query": SET_SENSOR_CURSOR, "variables": variables}, timeout=30
     )
     assert answer.json()["data"]["setSensorCursor"]["__typename"] == "Sensor", answer.text
+
+
+SENSOR_TICKS = """
+query ($selector: RepositorySelector!) {
+  repositoryOrError(repositorySelector: $selector) {
+    ... on Repository {
+      sensors { name sensorState { ticks(limit: 400) { timestamp endTimestamp } } }
+    }
+  }
+}
+"""
+
+
+def tick_breakdown(url: str, since: float, until: float) -> str:
+    """Each sensor's ticks a minute and mean tick time between ``since`` and ``until`` (epoch)."""
+    selector = {"repositoryLocationName": CODE_LOCATION, "repositoryName": REPOSITORY_NAME}
+    answer = httpx.post(
+        f"{url}/graphql",
+        json={"query": SENSOR_TICKS, "variables": {"selector": selector}},
+        timeout=60,
+    ).json()
+    minutes = (until - since) / 60
+    parts = []
+    for sensor in answer["data"]["repositoryOrError"]["sensors"]:
+        ticks = [
+            tick
+            for tick in sensor["sensorState"]["ticks"]
+            if since <= tick["timestamp"] <= until and tick["endTimestamp"]
+        ]
+        if ticks:
+            mean = statistics.mean(t["endTimestamp"] - t["timestamp"] for t in ticks)
+            parts.append(f"{sensor['name']} {len(ticks) / minutes:.1f}/min ({mean * 1000:.0f} ms)")
+    total = sum(float(part.split()[1].split("/")[0]) for part in parts)
+    return f"{total:.1f} sensor ticks a minute: " + ", ".join(parts)
 
 
 def idle_cpu(
@@ -359,15 +393,16 @@ def idle_cpu(
         time.sleep(warm_up)
         pids = (stack.daemon_pid, stack.code_server_pid)
         before, started = tree_cpu_seconds(*pids), time.monotonic()
-        load_before = os.getloadavg()[0]
+        load_before, since = os.getloadavg()[0], time.time()
         time.sleep(seconds)
         used = tree_cpu_seconds(*pids) - before
         elapsed = time.monotonic() - started
+        ticks = tick_breakdown(stack.url, since, time.time())
     share = 100 * used / elapsed
     layout = "standalone code server" if code_server else "code server started by the daemon"
     print(
         f"  {layout}: {used:.1f} CPU s in {elapsed:.0f} s = {share:.1f} % of one core"
-        f" (load average {load_before:.1f} -> {os.getloadavg()[0]:.1f})"
+        f" (load average {load_before:.1f} -> {os.getloadavg()[0]:.1f})\n    {ticks}"
     )
     return share
 

@@ -5,7 +5,7 @@
     20-page site on 127.0.0.1, queued at once at mixed priorities, first with one worker, then with
     two. Prints the seconds of each round, the speed-up (on a 2-core machine expect little: the
     figure exists and the path works), and how many pairs of runs started against priority order.
-(b) 10,000 active daily sites in a PostgreSQL app database: the ``new_site_connections`` sensor
+(b) 10,000 active daily sites in a PostgreSQL app database: the ``app_requests`` sensor
     evaluated tick after tick until every site is a partition (runs requested per tick, slowest
     tick), then one ``due_recrawls`` tick with all 10,000 due.
 
@@ -33,8 +33,9 @@ from seology_pipeline.db.models import (
     User,
     utcnow,
 )
+from seology_pipeline.defs.app_requests import app_requests
 from seology_pipeline.defs.resources import DatabaseResource
-from seology_pipeline.defs.sensors import due_recrawls, new_site_connections
+from seology_pipeline.defs.sensors import due_recrawls
 from seology_pipeline.names import (
     CODE_LOCATION,
     CRAWL_JOB,
@@ -150,7 +151,7 @@ def measure_sensors(connections: int) -> None:
                     instance=instance, cursor=cursor, resources={"database": database}
                 ) as context:
                     started = time.perf_counter()
-                    result = new_site_connections(context)
+                    result = app_requests(context)
                     ticks.append(time.perf_counter() - started)
                 if not isinstance(result, dg.SensorResult):
                     break
@@ -166,7 +167,7 @@ def measure_sensors(connections: int) -> None:
                 recrawl = due_recrawls(context)
                 recrawl_s = time.perf_counter() - started
     print(
-        f"new_site_connections over {connections:,} sites: {len(requested)} ticks, "
+        f"app_requests over {connections:,} sites: {len(requested)} ticks, "
         f"at most {max(requested)} runs per tick, slowest tick {max(ticks) * 1000:.0f} ms, "
         f"mean {sum(ticks) / len(ticks) * 1000:.0f} ms; {registered:,} partitions"
     )

@@ -4,6 +4,7 @@ import dagster as dg
 
 from seology_pipeline.defs import (
     analysis_batches,
+    app_requests,
     core,
     jobs_table,
     maintenance,
@@ -16,6 +17,7 @@ defs = dg.Definitions.merge(
     maintenance.defs,
     pipeline.defs,
     jobs_table.defs,
+    app_requests.defs,
     analysis_batches.defs,
     reports.defs,
 )

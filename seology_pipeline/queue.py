@@ -5,7 +5,7 @@
         queue.job_status(job_id).status                # JobState.PENDING … COMPLETED
 
 Input is checked against the app database before the row is written, so bad input never becomes a
-job; the deployment's ``pending_jobs`` sensor launches the row and writes its status back.
+job; the deployment's ``app_requests`` sensor launches the row and writes its status back.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A site's failed or refused run reaches people: the owner's notice and, after a streak of
-failures, the admins' alert. Used by the run-failure sensor and by a refused step itself."""
+failures, the admins' alert. Used by the `job_runs` sensor and by a refused step itself."""
 
 from typing import Any
 

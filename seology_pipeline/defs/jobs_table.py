@@ -1,5 +1,6 @@
-"""The web app's ``jobs`` table as Dagster sees it: a sensor launching pending rows as runs, and
-one writing every run's state back (runs started elsewhere get rows too)."""
+"""The web app's ``jobs`` table as Dagster sees it: the runs of its pending rows (launched by the
+``app_requests`` sensor), and a sensor writing every run's state back (runs started elsewhere get
+rows too) and reporting a site's failed run to people."""
 
 from __future__ import annotations
 
@@ -11,10 +12,7 @@ from sqlalchemy.orm import Session
 
 from seology_pipeline import jobs
 from seology_pipeline.db.models import Job, utcnow
-from seology_pipeline.defs.assets import analyse_site_job, crawl_site_job
-from seology_pipeline.defs.maintenance import cleanup, usage_reset
-from seology_pipeline.defs.partitions import sites_partitions
-from seology_pipeline.defs.reports import export_report_job
+from seology_pipeline.defs.failures import report_failure
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.defs.settings import jobs_per_tick
@@ -64,21 +62,16 @@ def _follow_launched(instance: dg.DagsterInstance, session: Session) -> None:
             instance.run_coordinator.cancel_run(run.run_id)
 
 
-@dg.sensor(
-    jobs=[crawl_site_job, analyse_site_job, cleanup, usage_reset, export_report_job],
-    minimum_interval_seconds=1,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Launches PENDING rows of the jobs table by priority then age; a bad payload "
-    "fails its row with the reason.",
-)
-def pending_jobs(
-    context: dg.SensorEvaluationContext, database: DatabaseResource
-) -> dg.SensorResult | dg.SkipReason:
+def pending_job_requests(
+    instance: dg.DagsterInstance, database: DatabaseResource
+) -> tuple[list[dg.RunRequest], list[str], int]:
+    """The runs of PENDING rows by priority then age, bounded per tick (a bad payload fails its
+    row with the reason): the run requests, the sites to add as partitions and the rows failed."""
     requests: list[dg.RunRequest] = []
     sites: set[str] = set()
     failed = 0
     with database.session() as session:
-        _follow_launched(context.instance, session)
+        _follow_launched(instance, session)
         for job in jobs.claim_pending(session, jobs_per_tick()):
             try:
                 launch = jobs.validate_row(session, job)
@@ -88,18 +81,8 @@ def pending_jobs(
             except jobs.PayloadError as exc:
                 jobs.fail(session, job, str(exc))
                 failed += 1
-    if not requests:
-        return dg.SkipReason(
-            f"no pending jobs ({failed} rejected)" if failed else "no pending jobs"
-        )
-    registered = set(context.instance.get_dynamic_partitions(SITES_PARTITIONS))
-    new_sites = sorted(sites - registered)
-    return dg.SensorResult(
-        run_requests=requests,
-        dynamic_partitions_requests=[sites_partitions.build_add_request(new_sites)]
-        if new_sites
-        else [],
-    )
+    registered = set(instance.get_dynamic_partitions(SITES_PARTITIONS)) if sites else set()
+    return requests, sorted(sites - registered), failed
 
 
 WRITE_BACK_EVENTS = (
@@ -121,12 +104,14 @@ def _latest_cursors(instance: dg.DagsterInstance) -> dict[str, str]:
     }
 
 
-# One sensor for the four status changes: each tick costs the daemon and the code server more than
-# its queries do, so four run-status sensors cost four times as much when nothing happens.
+# One sensor for the four status changes and the failure notices: each tick costs the daemon and
+# the code server more than its queries do, so five run-status sensors cost five times as much
+# when nothing happens.
 @dg.sensor(
     minimum_interval_seconds=5,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Writes runs that started, succeeded, failed or were canceled into the jobs table.",
+    description="Writes runs that started, succeeded, failed or were canceled into the jobs table;"
+    " tells the owner about a site's failed run and alerts admins after 3 in a row.",
 )
 def job_runs(context: dg.SensorEvaluationContext, database: DatabaseResource) -> dg.SkipReason:
     instance = context.instance
@@ -141,13 +126,17 @@ def job_runs(context: dg.SensorEvaluationContext, database: DatabaseResource) ->
         )
         run_ids += [record.run_id for record in changes.records if record.run_id not in run_ids]
         cursors[event.value] = changes.cursor
-    if run_ids:
-        runs = instance.get_runs(dg.RunsFilter(run_ids=run_ids))
+    runs = instance.get_runs(dg.RunsFilter(run_ids=run_ids)) if run_ids else []
+    outcomes = [run_outcome(instance, run) for run in runs]
+    if outcomes:
         with database.session() as session:
-            for run in runs:
-                jobs.record_run(session, run_outcome(instance, run))
+            for outcome in outcomes:
+                jobs.record_run(session, outcome)
+    for run, outcome in zip(runs, outcomes, strict=True):
+        if run.status == dg.DagsterRunStatus.FAILURE:
+            report_failure(instance, database, context.log, run, outcome.error or "the run failed")
     context.update_cursor(json.dumps(cursors))
     return dg.SkipReason(f"wrote {len(run_ids)} run(s)")
 
 
-defs = dg.Definitions(sensors=[pending_jobs, job_runs])
+defs = dg.Definitions(sensors=[job_runs])

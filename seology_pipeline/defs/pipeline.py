@@ -15,10 +15,8 @@ from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.reaper import dead_crawls
 from seology_pipeline.defs.sensors import (
     due_recrawls,
-    new_site_connections,
     removed_site_connections,
     site_analysis_automation,
-    site_run_failures,
 )
 
 defs = dg.Definitions(
@@ -26,10 +24,8 @@ defs = dg.Definitions(
     asset_checks=CHECKS,
     jobs=[crawl_site_job, first_crawl_job, analyse_site_job],
     sensors=[
-        new_site_connections,
         due_recrawls,
         removed_site_connections,
-        site_run_failures,
         site_analysis_automation,
         dead_crawls,
     ],

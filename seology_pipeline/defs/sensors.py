@@ -6,14 +6,13 @@ from datetime import datetime
 import dagster as dg
 
 from seology_pipeline.db.models import utcnow
-from seology_pipeline.defs.assets import crawl_site_job, first_crawl_job, site_analysis
-from seology_pipeline.defs.failures import report_failure
+from seology_pipeline.defs.assets import crawl_site_job, site_analysis
 from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.resources import DatabaseResource
-from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.defs.settings import sensor_max_sites_per_tick
 from seology_pipeline.names import (
     DEFAULT_PRIORITY,
+    FIRST_CRAWL_JOB,
     NEW_SITE_PRIORITY,
     PARTITION_TAG,
     RECRAWL_PRIORITY,
@@ -44,45 +43,32 @@ def _decode_cursor(raw: str | None) -> SiteCursor | None:
 
 
 def encode_site_cursor(site_id: str, created_at: datetime) -> str:
-    """The ``new_site_connections`` cursor after the site ``site_id`` created at ``created_at``."""
+    """The ``app_requests`` cursor after the site ``site_id`` created at ``created_at``."""
     return json.dumps({"created_at": created_at.isoformat(), "site_id": site_id})
 
 
-# The daemon evaluates sensors in a loop of 5 s at best; a minimum interval equal to the loop
-# skips every other pass (10 s), a shorter one lets every pass evaluate this cheap cursor query.
-@dg.sensor(
-    job=first_crawl_job,
-    minimum_interval_seconds=1,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description=(
-        "Registers each new site connection as a partition and requests its first crawl, audit"
-        " and analysis in one run."
-    ),
-)
-def new_site_connections(
-    context: dg.SensorEvaluationContext, database: DatabaseResource
-) -> dg.SensorResult | dg.SkipReason:
+def first_crawl_requests(
+    instance: dg.DagsterInstance, database: DatabaseResource, cursor: str | None
+) -> tuple[list[dg.RunRequest], list[str], str | None]:
+    """The first runs (crawl, audit and analysis) of the site connections created after
+    ``cursor``, bounded per tick: the run requests, the partitions to add and the next cursor."""
     with database.session() as session:
-        rows = new_active_sites(
-            session, _decode_cursor(context.cursor), sensor_max_sites_per_tick()
-        )
+        rows = new_active_sites(session, _decode_cursor(cursor), sensor_max_sites_per_tick())
     if not rows:
-        return dg.SkipReason("no new site connections")
+        return [], [], cursor
     # A site someone already registered (a CLI crawl, the queue client) needs no first crawl.
-    registered = set(context.instance.get_dynamic_partitions(SITES_PARTITIONS))
+    registered = set(instance.get_dynamic_partitions(SITES_PARTITIONS))
     keys = [site_id for site_id, _ in rows if site_id not in registered]
-    return dg.SensorResult(
-        run_requests=[
-            dg.RunRequest(
-                run_key=f"first-crawl:{key}",
-                partition_key=key,
-                tags={**priority_tags(NEW_SITE_PRIORITY), TRIGGER_TAG: "new_site"},
-            )
-            for key in keys
-        ],
-        dynamic_partitions_requests=[sites_partitions.build_add_request(keys)] if keys else [],
-        cursor=encode_site_cursor(*rows[-1]),
-    )
+    requests = [
+        dg.RunRequest(
+            run_key=f"first-crawl:{key}",
+            job_name=FIRST_CRAWL_JOB,
+            partition_key=key,
+            tags={**priority_tags(NEW_SITE_PRIORITY), TRIGGER_TAG: "new_site"},
+        )
+        for key in keys
+    ]
+    return requests, keys, encode_site_cursor(*rows[-1])
 
 
 def _busy_partitions(instance: dg.DagsterInstance) -> set[str]:
@@ -135,17 +121,6 @@ def removed_site_connections(
     return dg.SensorResult(
         dynamic_partitions_requests=[sites_partitions.build_delete_request(gone)]
     )
-
-
-@dg.run_failure_sensor(
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=10,
-    description="Tells the owner when a site's run fails; alerts admins after 3 in a row.",
-)
-def site_run_failures(context: dg.RunFailureSensorContext, database: DatabaseResource) -> None:
-    run = context.dagster_run
-    reason = run_outcome(context.instance, run).error or "the run failed"
-    report_failure(context.instance, database, context.log, run, reason)
 
 
 # Each tick evaluates the condition over every site's partition (about 0.5 CPU s at 10,000

@@ -318,7 +318,7 @@ class SnapshotWriter:
     def fail(self, error: str, *, now: datetime) -> None:
         """Drop what this crawl wrote and keep its row as a failed crawl.
 
-        The owner hears of it once the run has failed for good (the run-failure sensor), not
+        The owner hears of it once the run has failed for good (the `job_runs` sensor), not
         after each attempt the retry policy makes.
         """
         self._buffer.clear()

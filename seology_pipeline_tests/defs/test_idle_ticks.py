@@ -32,7 +32,7 @@ SENSORS = [
 
 def test_the_idle_tick_check_covers_our_sensors() -> None:
     names = {sensor.name for sensor in SENSORS}
-    assert {"new_site_connections", "pending_jobs", "dead_crawls", "due_recrawls"} <= names
+    assert {"app_requests", "job_runs", "dead_crawls", "due_recrawls"} <= names
     assert {"removed_site_connections", "analysis_batch_results"} <= names
 
 

@@ -7,22 +7,24 @@ from datetime import timedelta
 
 import dagster as dg
 import pytest
-from sqlalchemy import Engine, text, update
+from sqlalchemy import Engine, select, text, update
 
 from seology_pipeline import jobs
 from seology_pipeline.db.engine import session_scope
-from seology_pipeline.db.models import Job, JobState, User, utcnow
-from seology_pipeline.defs.jobs_table import job_runs, pending_jobs
+from seology_pipeline.db.models import Job, JobState, SiteConnection, User, utcnow
+from seology_pipeline.defs.app_requests import app_requests
 from seology_pipeline.defs.local import run_site_job
 from seology_pipeline.defs.maintenance import cleanup
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.run_outcome import run_outcome
+from seology_pipeline.defs.sensors import encode_site_cursor
 from seology_pipeline.names import (
     JOB_ID_TAG,
     MAX_RETRIES_TAG,
     PRIORITY_TAG,
     SITES_PARTITIONS,
 )
+from seology_pipeline_tests.defs.ticks import job_runs_tick
 from seology_pipeline_tests.factories import add_customer
 
 
@@ -31,10 +33,18 @@ def _database(engine: Engine) -> DatabaseResource:
 
 
 def _tick(engine: Engine, instance: dg.DagsterInstance):
+    """A tick of ``app_requests`` in a deployment that has seen every site connection so far."""
+    with session_scope(engine) as session:
+        newest = session.execute(
+            select(SiteConnection.id, SiteConnection.created_at).order_by(
+                SiteConnection.created_at.desc(), SiteConnection.id.desc()
+            )
+        ).first()
+    cursor = encode_site_cursor(*newest) if newest else None
     with dg.build_sensor_context(
-        instance=instance, resources={"database": _database(engine)}
+        instance=instance, cursor=cursor, resources={"database": _database(engine)}
     ) as context:
-        return pending_jobs(context)
+        return app_requests(context)
 
 
 def _insert(engine: Engine, job_type: str, payload: str, priority: int = 0) -> str:
@@ -105,22 +115,11 @@ def test_launched_rows_learn_their_run_and_lost_launches_are_retried(
     assert _row(app_engine, seen).run_id == "run-seen"
 
 
-def _job_runs_tick(
-    engine: Engine, instance: dg.DagsterInstance, cursor: str | None = None
-) -> str | None:
-    """One tick of the write-back sensor; returns its new cursor."""
-    with dg.build_sensor_context(
-        instance=instance, cursor=cursor, resources={"database": _database(engine)}
-    ) as context:
-        job_runs(context)
-        return context.cursor
-
-
 def test_a_finished_run_is_read_once_with_public_result_names(
     app_engine: Engine, instance: dg.DagsterInstance
 ) -> None:
     job_id = _insert(app_engine, "CLEANUP", '{"daysOld": 30}')
-    cursor = _job_runs_tick(app_engine, instance)
+    cursor = job_runs_tick(app_engine, instance)
     result = cleanup.execute_in_process(
         instance=instance,
         resources={"database": _database(app_engine)},
@@ -136,7 +135,7 @@ def test_a_finished_run_is_read_once_with_public_result_names(
     assert outcome.attempts == 1 and outcome.started_at <= outcome.completed_at
 
     assert _row(app_engine, job_id).status == JobState.PENDING
-    _job_runs_tick(app_engine, instance, cursor)
+    job_runs_tick(app_engine, instance, cursor)
     row = _row(app_engine, job_id).as_dict()
     assert row["status"] == "COMPLETED" and row["run_id"] == result.run_id
     assert row["result"]["rollbacksCleaned"] == 0 and row["completed_at"].endswith("Z")
@@ -146,13 +145,13 @@ def test_a_run_canceled_in_the_ui_is_canceled_with_iso_times(
     app_engine: Engine, instance: dg.DagsterInstance
 ) -> None:
     job_id = _insert(app_engine, "CLEANUP", '{"daysOld": 30}')
-    cursor = _job_runs_tick(app_engine, instance)
+    cursor = job_runs_tick(app_engine, instance)
     run = instance.create_run_for_job(cleanup, tags={JOB_ID_TAG: job_id, PRIORITY_TAG: "0"})
     instance.report_run_canceled(run, message="canceled from the UI")
     outcome = run_outcome(instance, run)
     assert outcome.state == JobState.CANCELED and not outcome.success
     assert outcome.error == "the run was canceled" and outcome.job_type == "CLEANUP"
-    _job_runs_tick(app_engine, instance, cursor)
+    job_runs_tick(app_engine, instance, cursor)
     row = _row(app_engine, job_id).as_dict()
     assert (row["status"], row["run_id"], row["error"]) == (
         "CANCELED",
@@ -172,17 +171,17 @@ def test_a_refused_run_started_elsewhere_fails_with_the_root_cause(
         app_engine, "https://example.com/", site_id="unpaid", user_id="free", with_user=False
     )
     instance.add_dynamic_partitions(SITES_PARTITIONS, ["unpaid"])
-    cursor = _job_runs_tick(app_engine, instance)
+    cursor = job_runs_tick(app_engine, instance)
     outcome = run_site_job(instance, "crawl_site", "unpaid")
     assert outcome.state == JobState.FAILED and not outcome.success
     assert outcome.error.startswith("crawl refused: ") and "Error occurred" not in outcome.error
     assert outcome.job_type == "CRAWL_SITE" and outcome.payload == {"siteId": "unpaid"}
 
     # A sensor without a cursor starts from now: the run that already ended is not its business.
-    _job_runs_tick(app_engine, instance)
+    job_runs_tick(app_engine, instance)
     with session_scope(app_engine) as session:
         assert session.get(Job, outcome.run_id) is None
-    _job_runs_tick(app_engine, instance, cursor)
+    job_runs_tick(app_engine, instance, cursor)
     row = _row(app_engine, outcome.run_id)
     assert (row.id, row.type, row.status, row.site_id) == (
         outcome.run_id,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import dagster as dg
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import (
@@ -17,19 +17,16 @@ from seology_pipeline.db.models import (
     SiteConnection,
     utcnow,
 )
+from seology_pipeline.defs.app_requests import app_requests
 from seology_pipeline.defs.resources import DatabaseResource
-from seology_pipeline.defs.sensors import (
-    due_recrawls,
-    new_site_connections,
-    removed_site_connections,
-    site_run_failures,
-)
+from seology_pipeline.defs.sensors import due_recrawls, removed_site_connections
 from seology_pipeline.names import (
     NEW_SITE_PRIORITY,
     PRIORITY_TAG,
     RECRAWL_PRIORITY,
     SITES_PARTITIONS,
 )
+from seology_pipeline_tests.defs.ticks import job_runs_tick
 from seology_pipeline_tests.factories import add_customer
 
 
@@ -72,7 +69,7 @@ def test_new_sites_become_partitions_and_first_crawls_bounded_per_tick(
     seen: list[str] = []
     cursor = None
     for expected in ([ids[0], ids[1]], [ids[2], ids[4]]):
-        result = _tick(new_site_connections, app_engine, instance, cursor)
+        result = _tick(app_requests, app_engine, instance, cursor)
         keys = [request.partition_key for request in result.run_requests]
         assert keys == expected
         assert [r.run_key for r in result.run_requests] == [f"first-crawl:{k}" for k in keys]
@@ -84,7 +81,7 @@ def test_new_sites_become_partitions_and_first_crawls_bounded_per_tick(
         cursor = result.cursor
         assert json.loads(cursor)["site_id"] == expected[-1]
 
-    assert isinstance(_tick(new_site_connections, app_engine, instance, cursor), dg.SkipReason)
+    assert isinstance(_tick(app_requests, app_engine, instance, cursor), dg.SkipReason)
     assert len(seen) == len(set(seen)) == 4
 
     # A site added later is picked up from the cursor, once; one already registered by hand
@@ -92,7 +89,7 @@ def test_new_sites_become_partitions_and_first_crawls_bounded_per_tick(
     add_customer(app_engine, "https://late.example/", site_id="site-late", with_user=False)
     add_customer(app_engine, "https://hand.example/", site_id="site-manual", with_user=False)
     instance.add_dynamic_partitions(SITES_PARTITIONS, ["site-manual"])
-    result = _tick(new_site_connections, app_engine, instance, cursor)
+    result = _tick(app_requests, app_engine, instance, cursor)
     assert [r.partition_key for r in result.run_requests] == ["site-late"]
     assert json.loads(result.cursor)["site_id"] == "site-manual"
 
@@ -150,25 +147,12 @@ def _always_fails() -> None:
     raise RuntimeError("browser crashed")
 
 
-def _fail_and_sense(instance: dg.DagsterInstance, site_id: str, engine: Engine) -> None:
-    """Fail a run of ``site_id``'s partition, then evaluate the failure sensor on it."""
+def _fail(instance: dg.DagsterInstance, site_id: str) -> None:
+    """Fail a run of ``site_id``'s partition."""
     result = dg.materialize(
         [_always_fails], instance=instance, partition_key=site_id, raise_on_error=False
     )
-    run = instance.get_run_by_id(result.run_id)
-    [event] = [
-        e.dagster_event
-        for e in instance.all_logs(result.run_id)
-        if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.RUN_FAILURE
-    ]
-    with dg.build_run_status_sensor_context(
-        sensor_name="site_run_failures",
-        dagster_event=event,
-        dagster_instance=instance,
-        dagster_run=run,
-        resources=_resources(engine),
-    ) as context:
-        site_run_failures(context.for_run_failure())
+    assert not result.success
 
 
 def test_run_failures_notify_the_owner_and_alert_after_three_in_a_row(
@@ -176,8 +160,10 @@ def test_run_failures_notify_the_owner_and_alert_after_three_in_a_row(
 ) -> None:
     [site_id] = _sites(app_engine, 1)
     instance.add_dynamic_partitions(SITES_PARTITIONS, [site_id])
+    cursor = job_runs_tick(app_engine, instance)
     for _ in range(4):
-        _fail_and_sense(instance, site_id, app_engine)
+        _fail(instance, site_id)
+        cursor = job_runs_tick(app_engine, instance, cursor)
 
     with session_scope(app_engine) as session:
         notes = session.scalars(select(Notification).order_by(Notification.id)).all()
@@ -187,3 +173,22 @@ def test_run_failures_notify_the_owner_and_alert_after_three_in_a_row(
         assert "browser crashed" in owner_notes[0].body
         assert len(alerts) == 1 and alerts[0].user_id is None
         assert session.scalar(select(AuditLog.action).where(AuditLog.action == "site.alert"))
+
+
+def test_one_tick_answers_new_connections_and_pending_jobs(
+    app_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    [site_id] = _sites(app_engine, 1)
+    with app_engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO jobs (type, payload) VALUES ('CLEANUP', '{\"daysOld\": 30}')")
+        )
+    result = _tick(app_requests, app_engine, instance)
+    assert sorted((r.job_name, r.partition_key or "") for r in result.run_requests) == [
+        ("cleanup", ""),
+        ("first_crawl", site_id),
+    ]
+    [add_request] = result.dynamic_partitions_requests
+    assert list(add_request.partition_keys) == [site_id]
+    # Both are answered once: the cursor is past the site and the row is claimed.
+    assert isinstance(_tick(app_requests, app_engine, instance, result.cursor), dg.SkipReason)

@@ -22,9 +22,9 @@ from seology_pipeline.defs.assets import crawled_pages, site_analysis
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
-from seology_pipeline.defs.sensors import site_run_failures
 from seology_pipeline.names import CRAWLED_PAGES, SEO_ISSUES, SITES_PARTITIONS
 from seology_pipeline.report import report_rows
+from seology_pipeline_tests.defs.ticks import FROM_THE_FIRST_RUN, job_runs_tick
 from seology_pipeline_tests.factories import BOOKSHOP, add_customer
 from seology_pipeline_tests.sites import page, serve_site
 
@@ -83,22 +83,6 @@ def _notifications(engine: Engine) -> list[tuple[str, str]]:
         return [(n.kind, n.body) for n in rows]
 
 
-def _sense_failure(engine: Engine, instance: dg.DagsterInstance, run_id: str) -> None:
-    [event] = [
-        e.dagster_event
-        for e in instance.all_logs(run_id)
-        if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.RUN_FAILURE
-    ]
-    with dg.build_run_status_sensor_context(
-        sensor_name="site_run_failures",
-        dagster_event=event,
-        dagster_instance=instance,
-        dagster_run=instance.get_run_by_id(run_id),
-        resources={"database": _resources(engine)["database"]},
-    ) as context:
-        site_run_failures(context.for_run_failure())
-
-
 def test_crawled_pages_alone_from_the_ui_is_audited_with_it(
     app_engine: Engine, instance: dg.DagsterInstance
 ) -> None:
@@ -145,7 +129,7 @@ def test_an_outage_between_two_crawls_fails_the_run_and_changes_nothing(
         ]
         assert crawls[1].error.startswith("SiteUnreachableError: site unreachable")
 
-    _sense_failure(app_engine, instance, down.run_id)
+    job_runs_tick(app_engine, instance, FROM_THE_FIRST_RUN)
     kind, body = _notifications(app_engine)[-1]
     assert (kind, body) == ("run_failed", reason)
 

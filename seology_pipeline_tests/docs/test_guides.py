@@ -14,6 +14,6 @@ def test_sensor_commands_of_the_operating_guide(tmp_path: Path) -> None:
     with doc_shell(tmp_path) as shell:
         shell.env["DAGSTER_HOME"] = str(write_embedded_instance(tmp_path / "home"))
         listed = shell.run(list_sensors)
-        for sensor in ("new_site_connections", "due_recrawls", "site_run_failures"):
+        for sensor in ("app_requests", "due_recrawls", "job_runs"):
             assert sensor in listed, listed
-        assert "new_site_connections" in shell.run(start_sensor)
+        assert "app_requests" in shell.run(start_sensor)
