@@ -54,7 +54,7 @@ from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.sensors import encode_site_cursor
-from seology_pipeline.instance import PRODUCTION_CONFIG, apply_pool_limits, write_embedded_instance
+from seology_pipeline.instance import PRODUCTION_CONFIG, open_instance_at, write_embedded_instance
 from seology_pipeline.names import (
     CODE_LOCATION,
     CRAWLED_PAGES,
@@ -227,23 +227,22 @@ def measure_deployed(use_sqlite: bool, repeat: int) -> None:
             timings: list[dict[str, float]] = []
             with (
                 migrated_engine(app_url) as engine,
-                dg.DagsterInstance.from_config(str(home)) as instance,
+                open_instance_at(home) as instance,
+                dagster_stack(env, root / "logs", code_server=True),
             ):
-                apply_pool_limits(instance)
-                with dagster_stack(env, root / "logs", code_server=True):
-                    for index in range(repeat + 1):
-                        site_id = f"site-{index}"
-                        inserted = time.time()
-                        add_customer(engine, f"{site.url}/", site_id=site_id, with_user=index == 0)
-                        partition = wait_for(
-                            partial(instance.has_dynamic_partition, SITES_PARTITIONS, site_id)
-                        )
-                        wait_for(partial(_analysis_stored, engine, site_id))
-                        time.sleep(1)  # the run's last events
-                        phases = {"partition registered (sensor tick)": partition}
-                        phases |= run_phases(instance, site_id)
-                        if index:  # index 0 warmed the daemon up
-                            timings.append({k: v - inserted for k, v in phases.items()})
+                for index in range(repeat + 1):
+                    site_id = f"site-{index}"
+                    inserted = time.time()
+                    add_customer(engine, f"{site.url}/", site_id=site_id, with_user=index == 0)
+                    partition = wait_for(
+                        partial(instance.has_dynamic_partition, SITES_PARTITIONS, site_id)
+                    )
+                    wait_for(partial(_analysis_stored, engine, site_id))
+                    time.sleep(1)  # the run's last events
+                    phases = {"partition registered (sensor tick)": partition}
+                    phases |= run_phases(instance, site_id)
+                    if index:  # index 0 warmed the daemon up
+                        timings.append({k: v - inserted for k, v in phases.items()})
     storage = "SQLite" if use_sqlite else "PostgreSQL"
     labels = sorted(timings[0], key=lambda label: timings[0][label])
     print(f"deployed ({storage} instance), seconds after inserting a connection, {repeat} sites:")
@@ -429,9 +428,8 @@ def measure_idle_daemon(sites: int, seconds: float, warm_up: float) -> None:
             os.environ.update(dagster_pg_env(dagster_db))
             with (
                 migrated_engine(app_url) as engine,
-                dg.DagsterInstance.from_config(str(home)) as instance,
+                open_instance_at(home) as instance,
             ):
-                apply_pool_limits(instance)
                 seeded, cpu = time.monotonic(), time.process_time()
                 last_site = seed_connected_sites(engine, instance, sites)
                 print(

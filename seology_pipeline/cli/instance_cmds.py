@@ -12,9 +12,9 @@ from filelock import FileLock
 
 from seology_pipeline.deploy.celery_instance import write_celery_instance
 from seology_pipeline.instance import (
-    apply_pool_limits,
     check_instance_config,
     dagster_home,
+    open_instance_at,
     write_embedded_instance,
 )
 from seology_pipeline.settings import PROJECT_ROOT, load_settings
@@ -39,13 +39,7 @@ def open_instance() -> dg.DagsterInstance:
         if not (home / "dagster.yaml").exists() or load_settings().dagster_home is None:
             write_embedded_instance(home)
         check_instance_config(home)
-        dagster_instance = dg.DagsterInstance.from_config(str(home))
-        try:
-            apply_pool_limits(dagster_instance)
-        except BaseException:
-            dagster_instance.dispose()
-            raise
-    return dagster_instance
+        return open_instance_at(home)
 
 
 def init_instance() -> str:
@@ -71,8 +65,7 @@ def init_celery_instance() -> str:
     limits; needs DAGSTER_PG_* and SEOLOGY_CELERY_* in the environment."""
     home = dagster_home()
     write_celery_instance(home)
-    with dg.DagsterInstance.from_config(str(home)) as dagster_instance:
-        apply_pool_limits(dagster_instance)
+    open_instance_at(home).dispose()
     return str(home)
 
 

@@ -104,8 +104,10 @@ def due_recrawls(
     )
 
 
+# Each tick reads every partition (about 0.7 s at 10,000 sites); a removed site's partition
+# launches nothing meanwhile (re-crawls start from active connections), so every 5 minutes.
 @dg.sensor(
-    minimum_interval_seconds=60,
+    minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Removes the partitions of deleted or deactivated site connections.",
 )

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select
 
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Conversation, Crawl, Page, SeoIssue
-from seology_pipeline.instance import PRODUCTION_CONFIG, apply_pool_limits
+from seology_pipeline.instance import PRODUCTION_CONFIG, open_instance_at
 from seology_pipeline_tests.dagster_processes import DagsterStack, dagster_stack
 from seology_pipeline_tests.databases import (
     dagster_pg_env,
@@ -63,44 +63,43 @@ def test_a_new_connection_is_crawled_audited_and_analysed_by_itself(tmp_path: Pa
         }
         os.environ.update(pg_env)
         try:
-            with dg.DagsterInstance.from_config(str(home)) as instance:
-                apply_pool_limits(instance)
-                with dagster_stack(env, tmp_path / "logs", code_server=True) as stack:
-                    started = time.monotonic()
-                    deadline = started + TIMEOUT_S
-                    site_id = add_customer(engine, f"{site.url}/", site_id="riverside")
+            with (
+                open_instance_at(home) as instance,
+                dagster_stack(env, tmp_path / "logs", code_server=True) as stack,
+            ):
+                started = time.monotonic()
+                deadline = started + TIMEOUT_S
+                site_id = add_customer(engine, f"{site.url}/", site_id="riverside")
 
-                    _wait_for(
-                        "the partition",
-                        lambda: instance.has_dynamic_partition("sites", site_id),
-                        stack,
-                        deadline,
-                    )
-                    _wait_for(
-                        "the analysis", lambda: _analysis_stored(engine, site_id), stack, deadline
-                    )
-                    elapsed = time.monotonic() - started
-                    by_site = dg.RunsFilter(tags={"dagster/partition": site_id})
-                    _wait_for(
-                        "the run's end",
-                        lambda: all(r.is_finished for r in instance.get_runs(by_site)),
-                        stack,
-                        deadline,
-                    )
-                    # Automation ticks (every 30 s): a new site needs no second run.
-                    time.sleep(40)
-                    runs = instance.get_runs(by_site)
-                    # One run crawls, audits and analyses a new site: no automation hop.
-                    assert [(r.job_name, r.status) for r in runs] == [
-                        ("first_crawl", dg.DagsterRunStatus.SUCCESS)
-                    ], stack.logs()
-                    crawl_runs = runs
-                    assert crawl_runs[0].tags["seology/trigger"] == "new_site"
-                    analysis = instance.get_latest_materialization_event(
-                        dg.AssetKey("site_analysis")
-                    )
-                    assert analysis is not None and analysis.dagster_event.partition == site_id
-                    assert analysis.run_id == crawl_runs[0].run_id
+                _wait_for(
+                    "the partition",
+                    lambda: instance.has_dynamic_partition("sites", site_id),
+                    stack,
+                    deadline,
+                )
+                _wait_for(
+                    "the analysis", lambda: _analysis_stored(engine, site_id), stack, deadline
+                )
+                elapsed = time.monotonic() - started
+                by_site = dg.RunsFilter(tags={"dagster/partition": site_id})
+                _wait_for(
+                    "the run's end",
+                    lambda: all(r.is_finished for r in instance.get_runs(by_site)),
+                    stack,
+                    deadline,
+                )
+                # Automation ticks (every 30 s): a new site needs no second run.
+                time.sleep(40)
+                runs = instance.get_runs(by_site)
+                # One run crawls, audits and analyses a new site: no automation hop.
+                assert [(r.job_name, r.status) for r in runs] == [
+                    ("first_crawl", dg.DagsterRunStatus.SUCCESS)
+                ], stack.logs()
+                crawl_runs = runs
+                assert crawl_runs[0].tags["seology/trigger"] == "new_site"
+                analysis = instance.get_latest_materialization_event(dg.AssetKey("site_analysis"))
+                assert analysis is not None and analysis.dagster_event.partition == site_id
+                assert analysis.run_id == crawl_runs[0].run_id
         finally:
             for name in pg_env:
                 os.environ.pop(name, None)

@@ -11,11 +11,13 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from seology_pipeline.instance import (
     PRODUCTION_CONFIG,
     apply_pool_limits,
     dagster_home,
+    open_instance_at,
     pool_limits,
     write_embedded_instance,
 )
@@ -68,10 +70,19 @@ def test_production_instance_uses_postgres_from_the_environment(
         monkeypatch.setenv("DAGSTER_PG_USER", parts.username or "")
         monkeypatch.setenv("DAGSTER_PG_PASSWORD", parts.password or "")
         monkeypatch.setenv("DAGSTER_PG_DB", parts.database or "")
-        with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        # The config turns dagster-postgres' table check off (it would run at every opening,
+        # each sensor tick in the code server): a fresh database has no tables until init.
+        with (
+            dg.DagsterInstance.from_config(str(tmp_path)) as bare,
+            pytest.raises(ProgrammingError, match="does not exist"),
+        ):
+            bare.get_runs()
+        with open_instance_at(tmp_path) as instance:
             assert type(instance.run_storage).__name__ == "PostgresRunStorage"
             _assert_shared_limits(instance)
             _assert_stores_events(instance)
+        with open_instance_at(tmp_path) as again:  # tables already there: nothing to create
+            assert len(again.get_runs()) == 1
 
 
 def test_embedded_instance_uses_sqlite_with_the_same_limits(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy import Engine
 
 from seology_pipeline.deploy.celery_instance import write_celery_instance
 from seology_pipeline.deploy.settings import BACKEND_SETTING, BROKER_SETTING
-from seology_pipeline.instance import apply_pool_limits
+from seology_pipeline.instance import open_instance_at
 from seology_pipeline.names import CRAWL_JOB, FIRST_CRAWL_JOB, PARTITION_TAG
 from seology_pipeline.settings import PROJECT_ROOT
 from seology_pipeline_tests.dagster_processes import DagsterStack, dagster_stack
@@ -231,11 +231,12 @@ def celery_deployment(tmp: Path, monitoring_poll_s: int = 2, **env: str) -> Iter
             **env,
         }
         log_dir = tmp / "logs"
-        with dg.DagsterInstance.from_config(str(home)) as instance:
-            apply_pool_limits(instance)
-            with dagster_stack(process_env, log_dir) as stack:
-                deployed = Deployment(stack, instance, engine, process_env, log_dir)
-                try:
-                    yield deployed
-                finally:
-                    deployed.stop_workers()
+        with (
+            open_instance_at(home) as instance,
+            dagster_stack(process_env, log_dir) as stack,
+        ):
+            deployed = Deployment(stack, instance, engine, process_env, log_dir)
+            try:
+                yield deployed
+            finally:
+                deployed.stop_workers()

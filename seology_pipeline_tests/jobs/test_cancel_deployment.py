@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Crawl, CrawlStatus
-from seology_pipeline.instance import PRODUCTION_CONFIG, apply_pool_limits
+from seology_pipeline.instance import PRODUCTION_CONFIG, open_instance_at
 from seology_pipeline.names import SITES_PARTITIONS
 from seology_pipeline_tests.dagster_processes import DagsterStack, dagster_stack
 from seology_pipeline_tests.databases import dagster_pg_env, migrated_engine, temporary_pg_database
@@ -78,8 +78,7 @@ def test_canceling_a_running_crawl_cancels_its_run_and_keeps_the_snapshot(tmp_pa
         }
         os.environ.update(pg_env)
         try:
-            with dg.DagsterInstance.from_config(str(home)) as instance:
-                apply_pool_limits(instance)
+            with open_instance_at(home) as instance:
                 # Already registered: the new-connection sensor launches no first crawl.
                 instance.add_dynamic_partitions(SITES_PARTITIONS, ["slow"])
                 with dagster_stack(env, tmp_path / "logs") as stack:

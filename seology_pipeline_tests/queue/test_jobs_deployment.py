@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
 import psycopg
 import pytest
 from psycopg.rows import dict_row
@@ -32,7 +31,7 @@ from seology_pipeline.db.models import (
     User,
 )
 from seology_pipeline.demo.server import serve_demo_site
-from seology_pipeline.instance import apply_pool_limits, write_embedded_instance
+from seology_pipeline.instance import open_instance_at, write_embedded_instance
 from seology_pipeline_tests.dagster_processes import dagster_stack
 from seology_pipeline_tests.databases import migrated_engine, temporary_pg_database
 
@@ -97,8 +96,7 @@ def _populate(engine: Engine, site_url: str) -> None:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("jobs_stack")
     home = write_embedded_instance(root / "dagster_home")
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        apply_pool_limits(instance)
+    open_instance_at(home).dispose()  # the pool limits
     with (
         serve_demo_site() as site_url,
         temporary_pg_database() as db_url,
