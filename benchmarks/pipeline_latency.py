@@ -39,6 +39,7 @@ import psutil
 from sqlalchemy import func, insert, select
 
 from seology_pipeline.analysis.analyst import analyse_site
+from seology_pipeline.cli.instance_cmds import open_instance_at
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import (
     Conversation,
@@ -54,7 +55,7 @@ from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.sensors import encode_site_cursor
-from seology_pipeline.instance import PRODUCTION_CONFIG, open_instance_at, write_embedded_instance
+from seology_pipeline.instance import PRODUCTION_CONFIG, write_embedded_instance
 from seology_pipeline.names import (
     CODE_LOCATION,
     CRAWLED_PAGES,
@@ -343,41 +344,35 @@ def settle_new_site_sensor(url: str, last_site: str, created_at: datetime) -> No
     assert answer.json()["data"]["setSensorCursor"]["__typename"] == "Sensor", answer.text
 
 
-SENSOR_TICKS = """
-query ($selector: RepositorySelector!) {
-  repositoryOrError(repositorySelector: $selector) {
-    ... on Repository {
-      sensors { name sensorState { ticks(limit: 400) { timestamp endTimestamp } } }
-    }
-  }
-}
-"""
+def tick_breakdown(instance: dg.DagsterInstance, since: float, until: float) -> str:
+    """Each sensor's ticks a minute and mean tick time between ``since`` and ``until`` (epoch).
 
-
-def tick_breakdown(url: str, since: float, until: float) -> str:
-    """Each sensor's ticks a minute and mean tick time between ``since`` and ``until`` (epoch)."""
-    selector = {"repositoryLocationName": CODE_LOCATION, "repositoryName": REPOSITORY_NAME}
-    answer = httpx.post(
-        f"{url}/graphql",
-        json={"query": SENSOR_TICKS, "variables": {"selector": selector}},
-        timeout=60,
-    ).json()
+    Read from the instance (each layout's code server has its own origin, one selector)."""
     minutes = (until - since) / 60
-    parts = []
-    for sensor in answer["data"]["repositoryOrError"]["sensors"]:
+    seen: set[str] = set()
+    parts: list[tuple[str, int, float]] = []
+    for state in instance.all_instigator_state():
+        if state.selector_id in seen:
+            continue
+        seen.add(state.selector_id)
         ticks = [
             tick
-            for tick in sensor["sensorState"]["ticks"]
-            if since <= tick["timestamp"] <= until and tick["endTimestamp"]
+            for tick in instance.get_ticks(
+                state.instigator_origin_id, state.selector_id, after=since
+            )
+            if tick.timestamp <= until and tick.end_timestamp
         ]
         if ticks:
-            mean = statistics.mean(t["endTimestamp"] - t["timestamp"] for t in ticks)
-            parts.append(f"{sensor['name']} {len(ticks) / minutes:.1f}/min ({mean * 1000:.0f} ms)")
-    total = sum(float(part.split()[1].split("/")[0]) for part in parts)
-    return f"{total:.1f} sensor ticks a minute: " + ", ".join(parts)
+            mean = statistics.mean(tick.end_timestamp - tick.timestamp for tick in ticks)
+            parts.append((state.instigator_name, len(ticks), mean))
+    total = sum(count for _, count, _ in parts) / minutes
+    return f"{total:.1f} sensor ticks a minute: " + ", ".join(
+        f"{name} {count / minutes:.1f}/min ({mean * 1000:.0f} ms)" for name, count, mean in parts
+    )
 
 
 def idle_cpu(
+    instance: dg.DagsterInstance,
     env: dict[str, str],
     logs: Path,
     code_server: bool,
@@ -396,7 +391,7 @@ def idle_cpu(
         time.sleep(seconds)
         used = tree_cpu_seconds(*pids) - before
         elapsed = time.monotonic() - started
-        ticks = tick_breakdown(stack.url, since, time.time())
+        ticks = tick_breakdown(instance, since, time.time())
     share = 100 * used / elapsed
     layout = "standalone code server" if code_server else "code server started by the daemon"
     print(
@@ -441,7 +436,9 @@ def measure_idle_daemon(sites: int, seconds: float, warm_up: float) -> None:
                     f" {warm_up:.0f} s of warm-up:"
                 )
                 shares = [
-                    idle_cpu(env, root / f"logs{index}", layout, seconds, warm_up, last_site)
+                    idle_cpu(
+                        instance, env, root / f"logs{index}", layout, seconds, warm_up, last_site
+                    )
                     for index, layout in enumerate((False, True))
                 ]
                 launched = instance.get_runs_count()

@@ -8,12 +8,10 @@ concurrent steps in the ``browser`` and ``claude`` pools, applied by :func:`appl
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
 import psycopg
 import yaml
 from sqlalchemy.exc import IntegrityError
@@ -53,37 +51,6 @@ def write_embedded_instance(home: Path | None = None) -> Path:
         + yaml.safe_dump(embedded_config(home), sort_keys=False)
     )
     return home
-
-
-def create_storage_tables(home: Path) -> None:
-    """Create the PostgreSQL storage's tables where they are missing.
-
-    The production config sets ``should_autocreate_tables: false``: otherwise dagster-postgres
-    inspects its tables at every opening of the instance, which the code server does for each
-    sensor tick. Here the same storage is opened once with the check on (public API only: an
-    instance built from a scratch config).
-    """
-    config = yaml.safe_load((home / "dagster.yaml").read_text()) or {}
-    postgres = (config.get("storage") or {}).get("postgres")
-    if not postgres or postgres.get("should_autocreate_tables", True):
-        return
-    with tempfile.TemporaryDirectory() as scratch:
-        storage = {"postgres": postgres | {"should_autocreate_tables": True}}
-        (Path(scratch) / "dagster.yaml").write_text(yaml.safe_dump({"storage": storage}))
-        dg.DagsterInstance.from_config(scratch).dispose()
-
-
-def open_instance_at(home: Path) -> dg.DagsterInstance:
-    """The instance of ``home/dagster.yaml``, its storage tables created if needed and the pool
-    limits applied (what ``seology instance init`` does before a deployment starts)."""
-    create_storage_tables(home)
-    instance = dg.DagsterInstance.from_config(str(home))
-    try:
-        apply_pool_limits(instance)
-    except BaseException:
-        instance.dispose()
-        raise
-    return instance
 
 
 def pool_limits() -> dict[str, int]:

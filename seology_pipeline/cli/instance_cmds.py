@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import click
 import dagster as dg
+import yaml
 from filelock import FileLock
 
 from seology_pipeline.deploy.celery_instance import write_celery_instance
 from seology_pipeline.instance import (
+    apply_pool_limits,
     check_instance_config,
     dagster_home,
-    open_instance_at,
     write_embedded_instance,
 )
 from seology_pipeline.settings import PROJECT_ROOT, load_settings
@@ -23,6 +26,37 @@ from seology_pipeline.settings import PROJECT_ROOT, load_settings
 @click.group()
 def instance() -> None:
     """The Dagster instance (DAGSTER_HOME)."""
+
+
+def create_storage_tables(home: Path) -> None:
+    """Create the PostgreSQL storage's tables where they are missing.
+
+    The production config sets ``should_autocreate_tables: false``: otherwise dagster-postgres
+    inspects its tables at every opening of the instance, which the code server does for each
+    sensor tick. Here the same storage is opened once with the check on (public API only: an
+    instance built from a scratch config).
+    """
+    config = yaml.safe_load((home / "dagster.yaml").read_text()) or {}
+    postgres = (config.get("storage") or {}).get("postgres")
+    if not postgres or postgres.get("should_autocreate_tables", True):
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        storage = {"postgres": postgres | {"should_autocreate_tables": True}}
+        (Path(scratch) / "dagster.yaml").write_text(yaml.safe_dump({"storage": storage}))
+        dg.DagsterInstance.from_config(scratch).dispose()
+
+
+def open_instance_at(home: Path) -> dg.DagsterInstance:
+    """The instance of ``home/dagster.yaml``, its storage tables created if needed and the pool
+    limits applied (what ``seology instance init`` does before a deployment starts)."""
+    create_storage_tables(home)
+    instance = dg.DagsterInstance.from_config(str(home))
+    try:
+        apply_pool_limits(instance)
+    except BaseException:
+        instance.dispose()
+        raise
+    return instance
 
 
 def open_instance() -> dg.DagsterInstance:
@@ -55,7 +89,8 @@ def init_instance() -> str:
     help="Write the PostgreSQL instance with the Celery run launcher to DAGSTER_HOME instead.",
 )
 def init_command(celery: bool) -> None:
-    """Create the embedded SQLite instance (if DAGSTER_HOME has none) and set pool limits."""
+    """Create the embedded SQLite instance (if DAGSTER_HOME has none) or a PostgreSQL instance's
+    tables, and set pool limits."""
     home = init_celery_instance() if celery else init_instance()
     click.echo(f"Dagster instance ready at {home}")
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import dagster as dg
 from sqlalchemy import Engine, func, select
 
+from seology_pipeline.cli.instance_cmds import open_instance_at
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Conversation, Crawl, Page, SeoIssue
-from seology_pipeline.instance import PRODUCTION_CONFIG, open_instance_at
+from seology_pipeline.instance import PRODUCTION_CONFIG
 from seology_pipeline_tests.dagster_processes import DagsterStack, dagster_stack
 from seology_pipeline_tests.databases import (
     dagster_pg_env,

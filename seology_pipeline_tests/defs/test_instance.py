@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
+from seology_pipeline.cli.instance_cmds import open_instance_at
 from seology_pipeline.instance import (
     PRODUCTION_CONFIG,
     apply_pool_limits,
     dagster_home,
-    open_instance_at,
     pool_limits,
     write_embedded_instance,
 )

@@ -29,9 +29,9 @@ from celery import Celery
 from dagster_graphql import DagsterGraphQLClient
 from sqlalchemy import Engine
 
+from seology_pipeline.cli.instance_cmds import open_instance_at
 from seology_pipeline.deploy.celery_instance import write_celery_instance
 from seology_pipeline.deploy.settings import BACKEND_SETTING, BROKER_SETTING
-from seology_pipeline.instance import open_instance_at
 from seology_pipeline.names import CRAWL_JOB, FIRST_CRAWL_JOB, PARTITION_TAG
 from seology_pipeline.settings import PROJECT_ROOT
 from seology_pipeline_tests.dagster_processes import DagsterStack, dagster_stack

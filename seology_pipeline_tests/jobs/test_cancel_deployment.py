@@ -16,9 +16,10 @@ import psycopg
 from psycopg.rows import dict_row
 from sqlalchemy import select
 
+from seology_pipeline.cli.instance_cmds import open_instance_at
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Crawl, CrawlStatus
-from seology_pipeline.instance import PRODUCTION_CONFIG, open_instance_at
+from seology_pipeline.instance import PRODUCTION_CONFIG
 from seology_pipeline.names import SITES_PARTITIONS
 from seology_pipeline_tests.dagster_processes import DagsterStack, dagster_stack
 from seology_pipeline_tests.databases import dagster_pg_env, migrated_engine, temporary_pg_database

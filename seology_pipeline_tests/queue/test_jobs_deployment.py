@@ -20,6 +20,7 @@ import pytest
 from psycopg.rows import dict_row
 from sqlalchemy import Engine, select
 
+from seology_pipeline.cli.instance_cmds import open_instance_at
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import (
     DEFAULT_PLANS,
@@ -31,7 +32,7 @@ from seology_pipeline.db.models import (
     User,
 )
 from seology_pipeline.demo.server import serve_demo_site
-from seology_pipeline.instance import open_instance_at, write_embedded_instance
+from seology_pipeline.instance import write_embedded_instance
 from seology_pipeline_tests.dagster_processes import dagster_stack
 from seology_pipeline_tests.databases import migrated_engine, temporary_pg_database
 
