@@ -9,8 +9,9 @@ folder (schema, Dagster instance) and the disk cache, so the measured crawls are
 
 Prints, per site: the command's wall-clock and CPU seconds (its whole process tree), the
 crawler's own clock (``duration_s`` of the crawl), the difference (the overhead: start-up, Dagster,
-audit, writes, analysis), and the Dagster step durations of the crawl and analysis runs. Also
-prints how long Python takes to import the ``crawl`` command's module, in its own process.
+audit, writes, analysis), and the Dagster step durations of the site's run (crawl, audit and
+analysis in one). Also prints how long Python takes to import the ``crawl`` command's module, in
+its own process.
 
 Usage: ``python benchmarks/crawl_overhead.py [--pages 10,500] [--repeat 3]``
 """
@@ -98,11 +99,12 @@ def crawler_clock(data_dir: Path, site_id: str) -> tuple[float, int]:
     return float(row[0]), int(row[1])
 
 
-def step_seconds(data_dir: Path, runs: int) -> dict[str, float]:
-    """Duration of each step of the newest ``runs`` Dagster runs, by step key."""
+def step_seconds(data_dir: Path, site_id: str) -> dict[str, float]:
+    """Duration of each step of the site's Dagster runs, by step key."""
     steps: dict[str, float] = {}
     with dg.DagsterInstance.from_config(str(data_dir / "dagster_home")) as instance:
-        for record in instance.get_run_records(limit=runs):
+        by_site = dg.RunsFilter(tags={"dagster/partition": site_id})
+        for record in instance.get_run_records(by_site):
             for stat in instance.get_run_step_stats(record.dagster_run.run_id):
                 if stat.end_time and stat.start_time:
                     steps[stat.step_key] = stat.end_time - stat.start_time
@@ -137,7 +139,7 @@ def measure(folder: Path, pages: int, repeat: int) -> list[dict[str, float]]:
                 results.append(
                     {"wall": wall, "cpu": cpu, "clock": clock, "beyond": wall - clock}
                     | {"pages": crawled}
-                    | step_seconds(data_dir, 2)
+                    | step_seconds(data_dir, "docs")
                 )
     return results
 

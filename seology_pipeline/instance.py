@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import yaml
 from sqlalchemy.exc import IntegrityError
 
@@ -109,6 +108,8 @@ def _resolved(value: object) -> object:
 
 def check_dagster_postgres(params: dict[str, Any]) -> None:
     """Connect once to the instance's PostgreSQL database; a one-line error says how to fix."""
+    import psycopg  # only an instance on PostgreSQL needs the driver
+
     name = params.get("db_name")
     where = f"{params.get('hostname')}:{params.get('port', 5432)}"
     try:

@@ -21,6 +21,7 @@ SITE_ANALYSIS: Final = "site_analysis"
 
 CRAWL_JOB: Final = "crawl_site"
 FIRST_CRAWL_JOB: Final = "first_crawl"
+LOCAL_CRAWL_JOB: Final = "crawl_and_analyse"
 ANALYSIS_JOB: Final = "analyse_site"
 CLEANUP_JOB: Final = "cleanup"
 ANALYSIS_BATCH_JOB: Final = "submit_analysis_batch"

@@ -55,13 +55,20 @@ def test_no_dagster_import_outside_the_dagster_layer_and_the_cli() -> None:
     assert len(list(PACKAGE.rglob("*.py"))) > 50  # the scan saw the package
 
 
+LOADED_ON_USE = ("anthropic", "httpx2", "psycopg", "dagster_postgres")
+"""Modules a crawl on SQLite without an API key never needs: the Claude SDK (about 1.8 CPU s)
+and its HTTP client wait for a real call, the PostgreSQL drivers for a PostgreSQL instance or the
+cleanup of one."""
+
+
 def test_loading_the_definitions_does_not_load_the_claude_sdk() -> None:
-    """Every run process loads the definitions; the SDK (about 1.8 CPU s) waits for a real call."""
+    """Every run process and ``seology crawl`` load the definitions; none of ``LOADED_ON_USE``."""
     probe = (
-        "import sys, seology_pipeline.definitions, seology_pipeline.cli.main;"
-        "print('anthropic' in sys.modules)"
+        "import sys, seology_pipeline.definitions, seology_pipeline.cli.main,"
+        " seology_pipeline.cli.run_cmds;"
+        f"print(sorted(m for m in {LOADED_ON_USE!r} if m in sys.modules))"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
-    assert loaded == "False"
+    assert loaded == "[]"

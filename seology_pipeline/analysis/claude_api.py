@@ -17,7 +17,6 @@ from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import httpx2
 from pydantic import ValidationError
 
 from seology_pipeline.analysis.errors import AnalysisConfigError, TransientAnalysisError
@@ -29,6 +28,7 @@ from seology_pipeline.analysis.text import clean_text
 
 if TYPE_CHECKING:
     import anthropic
+    import httpx2
 
 RAW_TEXT_LIMIT = 20_000
 

@@ -123,16 +123,15 @@ def demo(port: int, serve: bool) -> None:
         _register(engine, url)
         click.echo(f"demo site {url} (user {DEMO_USER}, site {DEMO_SITE}); crawling...")
         verbose = verbose_requested(click.get_current_context(), False)
-        runs = crawl_in_process(DEMO_SITE, None, DEMO_USER, verbose=verbose)
-        for run in runs:
-            state = "ok" if run.success else f"FAILED: {run.error}"
-            click.echo(f"run {run.run_id}: {state}")
-        if not runs[0].success:
-            raise CommandError(f"the demo crawl failed: {runs[0].error}")
+        run = crawl_in_process(DEMO_SITE, None, DEMO_USER, verbose=verbose)
+        state = "ok" if run.success else f"FAILED: {run.error}"
+        click.echo(f"run {run.run_id}: {state}")
+        if not run.success and "issuesFound" not in (run.result or {}):  # not even audited
+            raise CommandError(f"the demo crawl failed: {run.error}")
         for line in _summary(engine):
             click.echo(line)
-        if len(runs) < 2 or not runs[1].success:
-            raise CommandError("the analysis run failed; see the run in the Dagster UI")
+        if not run.success:
+            raise CommandError("the analysis failed; see the run in the Dagster UI")
         ui = f"http://127.0.0.1:3000 (DAGSTER_HOME={home})"
         if not serve:
             click.echo(

@@ -80,6 +80,8 @@ def _watch(engine: Engine, site_id: str, stop: threading.Event, tty: bool) -> No
     printed_at = 0.0
     while not stop.wait(POLL_S):
         count = site_crawl(engine, site_id, since)
+        if count is None and last is not None:
+            break  # the crawl ended; the run goes on (the analysis)
         if count is None or count == last:
             continue
         last = count
@@ -107,7 +109,7 @@ def _watch(engine: Engine, site_id: str, stop: threading.Event, tty: bool) -> No
 
 @contextmanager
 def crawl_progress(engine: Engine, site_id: str) -> Iterator[None]:
-    """Show the site's crawl progress on stderr while the block runs."""
+    """Show the site's crawl progress on stderr while the block runs, ending with the crawl."""
     stop = threading.Event()
     watcher = threading.Thread(
         target=_watch, args=(engine, site_id, stop, sys.stderr.isatty()), daemon=True

@@ -20,9 +20,10 @@ from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.files import write_private_text
 from seology_pipeline.jobs import JobError, JobNotFoundError, JobState, JobStatus, RunOutcome
 from seology_pipeline.names import (
-    ANALYSIS_JOB,
     CRAWL_JOB,
     CRAWLED_PAGES,
+    FIRST_CRAWL_JOB,
+    LOCAL_CRAWL_JOB,
     MANUAL_PRIORITIES,
     MAX_PAGES,
     PARTITION_TAG,
@@ -39,6 +40,8 @@ CRAWL_RUN_UNDER_WAY = [
     dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED,
 ]
+CRAWLING_JOBS = (CRAWL_JOB, FIRST_CRAWL_JOB, LOCAL_CRAWL_JOB)
+"""The jobs whose runs crawl a site."""
 
 
 def app_engine() -> Engine:
@@ -73,14 +76,15 @@ def check_crawl_request(
             check_site_request(session, site_id, user_id)
     except SiteRequestError as exc:
         raise CommandError(site_refusal(exc, user_id)) from None
-    under_way = instance.get_run_records(
-        dg.RunsFilter(
-            job_name=CRAWL_JOB, tags={PARTITION_TAG: site_id}, statuses=CRAWL_RUN_UNDER_WAY
-        ),
-        limit=1,
-    )
+    under_way = [
+        record.dagster_run
+        for record in instance.get_run_records(
+            dg.RunsFilter(tags={PARTITION_TAG: site_id}, statuses=CRAWL_RUN_UNDER_WAY)
+        )
+        if record.dagster_run.job_name in CRAWLING_JOBS
+    ]
     if under_way:
-        run = under_way[0].dagster_run
+        run = under_way[0]
         raise CommandError(
             f"site {site_id!r} already has crawl run {run.run_id} {run.status.value.lower()}; "
             "wait for it to end"
@@ -96,8 +100,12 @@ def run_log_config(verbose: bool) -> dict[str, Any]:
 
 def crawl_in_process(
     site_id: str, max_pages: int | None, user_id: str | None, *, verbose: bool = False
-) -> list[RunOutcome]:
-    """Crawl, audit and analyse ``site_id`` here; returns the crawl run and the analysis run."""
+) -> RunOutcome:
+    """Crawl, audit and analyse ``site_id`` here, in one run of ``crawl_and_analyse``.
+
+    The analysis step runs only after a crawl that was audited and became current: a failed or
+    refused crawl skips it, and the run fails with the crawl's reason.
+    """
     engine = app_engine()
     config = run_log_config(verbose) | {
         "ops": {CRAWLED_PAGES: {"config": {"max_pages": max_pages, "user_id": user_id}}}
@@ -105,12 +113,7 @@ def crawl_in_process(
     with local_instance() as instance:
         check_crawl_request(engine, instance, site_id, user_id)
         with crawl_progress(engine, site_id):
-            runs = [run_site_job(instance, CRAWL_JOB, site_id, run_config=config)]
-        if runs[0].success:
-            runs.append(
-                run_site_job(instance, ANALYSIS_JOB, site_id, run_config=run_log_config(verbose))
-            )
-    return runs
+            return run_site_job(instance, LOCAL_CRAWL_JOB, site_id, run_config=config)
 
 
 def verbose_requested(ctx: click.Context, verbose: bool) -> bool:
@@ -162,14 +165,10 @@ def crawl(
     local instance, with live progress.
     """
     if dagster_url() is None:
-        runs = crawl_in_process(
-            site_id, max_pages, user_id, verbose=verbose_requested(ctx, verbose)
-        )
-        for run in runs:
-            _print_run(run)
-        if not all(run.success for run in runs):
-            failed = next(run for run in runs if not run.success)
-            raise CommandError(f"run {failed.run_id} failed: {failed.error}")
+        run = crawl_in_process(site_id, max_pages, user_id, verbose=verbose_requested(ctx, verbose))
+        _print_run(run)
+        if not run.success:
+            raise CommandError(f"run {run.run_id} failed: {run.error}")
         return
     engine = app_engine()
     try:

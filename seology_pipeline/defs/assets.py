@@ -35,6 +35,7 @@ from seology_pipeline.names import (
     CRAWLED_PAGES,
     DEFAULT_PRIORITY,
     FIRST_CRAWL_JOB,
+    LOCAL_CRAWL_JOB,
     MANUAL_PRIORITIES,
     MANUAL_TRIGGER,
     MAX_PAGES,
@@ -343,6 +344,15 @@ first_crawl_job = dg.define_asset_job(
         " first results land seconds after the connection."
     ),
     tags={**priority_tags(DEFAULT_PRIORITY), "dagster/max_runtime": crawl_max_runtime_seconds()},
+)
+local_crawl_job = dg.define_asset_job(
+    LOCAL_CRAWL_JOB,
+    selection=[crawled_pages, site_analysis],
+    description=(
+        "Crawl, audit and analyse one site in one run: what `seology crawl` and `seology demo`"
+        " run without a deployment (one run's start-up instead of two)."
+    ),
+    tags={"dagster/max_runtime": crawl_max_runtime_seconds()},
 )
 analyse_site_job = dg.define_asset_job(
     ANALYSIS_JOB,

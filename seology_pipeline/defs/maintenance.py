@@ -13,14 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
-from dagster._core.storage.event_log.schema import (
-    AssetEventTagsTable,
-    ConcurrencySlotsTable,
-    PendingStepsTable,
-    SqlEventLogStorageTable,
-)
-from dagster._core.storage.runs.schema import RunsTable
-from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
 from pydantic import Field, field_validator
 from sqlalchemy import select, union
 
@@ -90,6 +82,10 @@ class InstanceRunStore:
 
     @property
     def bulk_delete_supported(self) -> bool:
+        # Imported here, like the storage tables below: only the cleanup needs them, and every
+        # process that loads the definitions (a ``seology crawl``) would pay for them.
+        from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
+
         return (
             dg.__version__ == BULK_DELETE_VERIFIED_VERSION
             and isinstance(self._instance.run_storage, PostgresRunStorage)
@@ -101,6 +97,14 @@ class InstanceRunStore:
             for run_id in run_ids:
                 self._instance.delete_run(run_id)
             return
+        from dagster._core.storage.event_log.schema import (
+            AssetEventTagsTable,
+            ConcurrencySlotsTable,
+            PendingStepsTable,
+            SqlEventLogStorageTable,
+        )
+        from dagster._core.storage.runs.schema import RunsTable
+
         events: Any = self._instance.event_log_storage
         event_ids = select(SqlEventLogStorageTable.c.id).where(
             SqlEventLogStorageTable.c.run_id.in_(run_ids),

@@ -7,6 +7,7 @@ from seology_pipeline.defs.assets import (
     crawl_site_job,
     crawled_pages,
     first_crawl_job,
+    local_crawl_job,
     site_analysis,
 )
 from seology_pipeline.defs.checks import CHECKS
@@ -22,7 +23,7 @@ from seology_pipeline.defs.sensors import (
 defs = dg.Definitions(
     assets=[crawled_pages, site_analysis],
     asset_checks=CHECKS,
-    jobs=[crawl_site_job, first_crawl_job, analyse_site_job],
+    jobs=[crawl_site_job, first_crawl_job, local_crawl_job, analyse_site_job],
     sensors=[
         due_recrawls,
         removed_site_connections,

@@ -21,6 +21,7 @@ from seology_pipeline.jobs import (
 from seology_pipeline.names import (
     CRAWLED_PAGES,
     JOB_ID_TAG,
+    LOCAL_CRAWL_JOB,
     MAX_RETRIES_TAG,
     MONTH_TAG,
     PARTITION_TAG,
@@ -31,7 +32,9 @@ from seology_pipeline.names import (
     USER_TAG,
 )
 
-JOB_TYPES = {name: kind for kind, name in JOB_NAMES.items()}
+JOB_TYPES = {name: kind for kind, name in JOB_NAMES.items()} | {
+    LOCAL_CRAWL_JOB: JobType.CRAWL_SITE  # ``seology crawl``'s run: a crawl, then its analysis
+}
 RESULT_EVENTS = {
     dg.DagsterEventType.ASSET_MATERIALIZATION,
     dg.DagsterEventType.STEP_OUTPUT,

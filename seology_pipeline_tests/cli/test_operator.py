@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from seology_pipeline.db.engine import make_engine, session_scope
 from seology_pipeline.db.models import Notification
-from seology_pipeline.names import SITES_PARTITIONS
+from seology_pipeline.names import LOCAL_CRAWL_JOB, SITES_PARTITIONS
 from seology_pipeline.settings import PROJECT_ROOT
 from seology_pipeline.wording import plural, without_label
 from seology_pipeline_tests.cli.environment import isolated_env
@@ -87,7 +87,13 @@ def test_a_crawl_is_quiet_with_plain_progress_lines_without_a_tty(shell: Shell, 
     assert "Warning" not in result.stderr, result.stderr
     assert "\r" not in result.stderr  # no bar redrawn in place on a pipe
     assert "crawled 1 page in " in result.stderr.splitlines()[-1], result.stderr
-    assert re.search(r"CRAWL_SITE: pagesAnalyzed=1\b", result.stdout)
+    # One run crawls, audits and analyses: its line has the crawl's and the analysis's fields.
+    assert re.fullmatch(
+        r"run \S+: COMPLETED\n  CRAWL_SITE: pagesAnalyzed=1, issuesFound=\d+, .*analyst=offline\n",
+        result.stdout,
+    ), result.stdout
+    with dg.DagsterInstance.from_config(str(shell.data_dir / "dagster_home")) as instance:
+        assert [run.job_name for run in instance.get_runs()] == [LOCAL_CRAWL_JOB]
 
     engine = make_engine(f"sqlite:///{shell.data_dir / 'seology.db'}")
     with session_scope(engine) as session:

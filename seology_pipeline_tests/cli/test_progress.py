@@ -116,3 +116,16 @@ def test_a_failed_crawl_ends_without_a_count(
     with crawl_progress(app_engine, "site-1"), session_scope(app_engine) as session:
         session.add(Crawl(site_id="site-1", status=CrawlStatus.FAILED, max_pages=20))
     assert capsys.readouterr().err == ""
+
+
+def test_the_count_shows_when_the_crawl_ends_while_the_run_goes_on(
+    app_engine: Engine,  # noqa: F811
+    capsys: pytest.CaptureFixture,
+) -> None:
+    add_customer(app_engine, "https://example.com/")
+    with crawl_progress(app_engine, "site-1"):
+        _crawl_in_steps(app_engine)
+        time.sleep(0.5)  # the run's analysis step
+        lines = capsys.readouterr().err.splitlines()
+    assert lines[-1].startswith("crawled 12 pages in "), lines
+    assert capsys.readouterr().err == ""
