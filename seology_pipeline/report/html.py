@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from sqlalchemy.orm import Session
 
 from seology_pipeline.report.data import SEVERITIES, ReportData, load_report
+from seology_pipeline.report.history import site_history
 from seology_pipeline.report.urls import page_list
 
 MAX_TABLE_ROWS = 5000
@@ -27,6 +28,8 @@ SEVERITY_COLOURS = {
 }
 CATEGORY_COLOUR = "#6b5b95"
 GAUGE_RADIUS = 52
+TREND_WIDTH = 600
+TREND_HEIGHT = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,24 @@ def bars(counts: dict[str, int], colours: dict[str, str] | None = None) -> list[
     return [
         Bar(label, value, (colours or {}).get(label, CATEGORY_COLOUR), 100 * value / top)
         for label, value in counts.items()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    x: float
+    y: float
+    row: dict
+
+
+def trend_points(history: list[dict]) -> list[TrendPoint]:
+    """The health score of each audited crawl (oldest first) on a 0–100 axis, bottom to top."""
+    if len(history) < 2:
+        return []
+    step = TREND_WIDTH / (len(history) - 1)
+    return [
+        TrendPoint(round(index * step, 1), round(TREND_HEIGHT * (1 - row["health"] / 100), 1), row)
+        for index, row in enumerate(history)
     ]
 
 
@@ -88,10 +109,15 @@ ENVIRONMENT = _environment()
 
 
 def render_report(
-    data: ReportData, generated_at: datetime | None = None, pages: list[dict] | None = None
+    data: ReportData,
+    generated_at: datetime | None = None,
+    pages: list[dict] | None = None,
+    history: list[dict] | None = None,
 ) -> str:
-    """The HTML of a loaded report; ``pages`` (rows of :func:`page_list`) make its page list."""
+    """The HTML of a loaded report; ``pages`` (rows of :func:`page_list`) make its page list,
+    ``history`` (rows of :func:`site_history`, oldest first) its trend."""
     pages = pages or []
+    history = history or []
     score = data.health_score
     previous = data.previous_health_score
     circumference = 2 * math.pi * GAUGE_RADIUS
@@ -124,6 +150,10 @@ def render_report(
         page_statuses=sorted({status_label(p["status"]) for p in pages}),
         page_indexability=sorted({p["indexability"] for p in pages}),
         export_name=f"{data.site.id}-crawl-{data.crawl.id}-pages",
+        history=history,
+        trend=trend_points(history),
+        trend_width=TREND_WIDTH,
+        trend_height=TREND_HEIGHT,
     )
 
 
@@ -133,4 +163,5 @@ def render_html_report(session: Session, site_id: str, crawl_id: int | None = No
     Raises :class:`~seology_pipeline.report.data.ReportError` for an unknown site or crawl.
     """
     data = load_report(session, site_id, crawl_id)
-    return render_report(data, pages=page_list(session, data))
+    history = [row for row in site_history(session, site_id) if row["crawl"] <= data.crawl.id]
+    return render_report(data, pages=page_list(session, data), history=history)

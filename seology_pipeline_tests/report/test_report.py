@@ -7,6 +7,7 @@ import json
 
 import pandas as pd
 import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import Engine
 
 from seology_pipeline.db.engine import session_scope
@@ -176,3 +177,23 @@ def test_a_crawl_cut_short_says_so_in_html_and_json(report_engine: Engine) -> No
         ("https://acme.example/", "noindex", 0)
     ]
     assert export["issues"] == rows and rows
+
+
+def test_html_shows_the_site_trend_up_to_the_reported_crawl(report_engine: Engine) -> None:
+    with session_scope(report_engine) as session:
+        current = HTMLParser(render_html_report(session, SITE_ID))
+        older = HTMLParser(render_html_report(session, SITE_ID, crawl_id=1))
+    rows = [[cell.text() for cell in row.css("td")] for row in current.css("#trend-table tbody tr")]
+    # Newest first: crawl, finished, pages, health, issues, four severities, new, resolved.
+    assert [row[:5] for row in rows] == [
+        ["#2", "2026-02-05 09:01", "45", "71", "9"],
+        ["#1", "2026-01-05 09:01", "40", "62", "5"],
+    ]
+    dots = current.css("#trend-chart circle")
+    assert [dot.css_first("title").text() for dot in dots] == [
+        "crawl #1, 2026-01-05 09:01: health 62, 5 issues",
+        "crawl #2, 2026-02-05 09:01: health 71, 9 issues",
+    ]
+    assert float(dots[0].attributes["cy"]) > float(dots[1].attributes["cy"])  # 62 below 71
+    # An older crawl's report stops at that crawl: one row, no chart of a single point.
+    assert len(older.css("#trend-table tbody tr")) == 1 and older.css_first("#trend-chart") is None
