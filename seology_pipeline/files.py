@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -29,9 +30,14 @@ def private_dir(path: Path) -> Path:
 
 
 def private_file(path: Path) -> Path:
-    """Create ``path`` empty as a 0600 file, or tighten it to 0600 if it exists (its folder too)."""
+    """Create ``path`` empty as a 0600 file, or tighten it to 0600 if it exists (its folder too).
+
+    An existing file is never opened: closing any descriptor of a file drops every POSIX lock
+    this process holds on it, and SQLite's locks on an open database are such locks.
+    """
     private_dir(path.parent)
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
     os.chmod(path, PRIVATE_FILE)
     return path
 

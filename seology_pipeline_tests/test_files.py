@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +65,31 @@ def test_a_report_outside_the_data_folder_is_private_and_its_folder_untouched(
     tmp_path.chmod(0o755)
     report = write_private_text(tmp_path / "out.html", "<p>x</p>")
     assert (mode(report), mode(tmp_path)) == (0o600, 0o755)
+
+
+def test_a_new_engine_keeps_the_locks_this_process_holds_on_the_database(
+    tmp_path: Path,
+) -> None:
+    """SQLite's locks are POSIX locks, which a process loses when it closes any descriptor of the
+    file: making a second engine on an open database must not open the file itself."""
+    database = tmp_path / "app.db"
+    make_engine(f"sqlite:///{database}").dispose()
+    holder = os.open(database, os.O_RDWR)
+    try:
+        fcntl.lockf(holder, fcntl.LOCK_SH)
+        make_engine(f"sqlite:///{database}").dispose()
+        probe = (
+            "import fcntl, os, sys\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR)\n"
+            "try:\n"
+            "    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+            "    print('taken')\n"
+            "except OSError:\n"
+            "    print('held')\n"
+        )
+        other = subprocess.run(
+            [sys.executable, "-c", probe, str(database)], capture_output=True, text=True
+        )
+        assert other.stdout.strip() == "held", other.stderr
+    finally:
+        os.close(holder)
