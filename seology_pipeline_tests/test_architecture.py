@@ -55,10 +55,10 @@ def test_no_dagster_import_outside_the_dagster_layer_and_the_cli() -> None:
     assert len(list(PACKAGE.rglob("*.py"))) > 50  # the scan saw the package
 
 
-LOADED_ON_USE = ("anthropic", "httpx2", "psycopg", "dagster_postgres")
+LOADED_ON_USE = ("anthropic", "httpx2", "psycopg", "dagster_postgres", "playwright")
 """Modules a crawl on SQLite without an API key never needs: the Claude SDK (about 1.8 CPU s)
 and its HTTP client wait for a real call, the PostgreSQL drivers for a PostgreSQL instance or the
-cleanup of one."""
+cleanup of one, Playwright (0.15 s) for a page to render."""
 
 
 def test_loading_the_definitions_does_not_load_the_claude_sdk() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from seology_pipeline.cli.errors import CommandError
-from seology_pipeline.crawl.browser import BrowserNotFoundError, find_browser_executable
+from seology_pipeline.crawl.chromium import BrowserNotFoundError, find_browser_executable
 
 
 @click.command()

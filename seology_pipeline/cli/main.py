@@ -3,6 +3,7 @@ command imports only what it needs — Dagster alone takes over a second to impo
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 import warnings
@@ -74,5 +75,20 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     ctx.obj = {"verbose": verbose}
 
 
+# The cyclic garbage collector's first threshold while ``seology`` runs (Python's default: 700).
+GC_THRESHOLD = 100_000
+
+
 def main() -> None:
-    cli(prog_name="seology")
+    """The ``seology`` console script, with garbage collection set for a command line.
+
+    Loading a command's libraries (Dagster, pandas, SQLAlchemy) allocates millions of objects
+    that live until exit: with the default threshold the collector walks them over and over
+    (0.3 s of a crawl's start), and at exit the interpreter's last collections walked them again
+    (0.7 s). So the collector runs less often, and what is left at exit is frozen, not walked.
+    """
+    gc.set_threshold(GC_THRESHOLD)
+    try:
+        cli(prog_name="seology")
+    finally:
+        gc.freeze()

@@ -17,12 +17,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import glob
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from playwright.async_api import (
@@ -35,17 +32,12 @@ from playwright.async_api import (
 )
 from playwright.async_api import Error as PlaywrightError
 
+from seology_pipeline.crawl.chromium import find_browser_executable
 from seology_pipeline.crawl.extract import EXTRACT_JS, PageData
 from seology_pipeline.crawl.guard import NetworkGuard
 from seology_pipeline.crawl.refusing_proxy import RefusingProxy
 from seology_pipeline.crawl.settings import CrawlSettings
 
-INSTALL_HELP = (
-    "no Chromium found. Install one with `playwright install chromium` (after `pip install "
-    "playwright`), or `apt-get install chromium` (Debian/Ubuntu; `chromium-headless-shell` is "
-    "lighter), or set SEOLOGY_CRAWL_BROWSER to the path of a Chromium executable."
-)
-PATH_NAMES = ("chromium-headless-shell", "chromium", "chromium-browser")
 BASE_ARGS = (
     "--disable-background-networking",
     "--disable-component-update",
@@ -86,42 +78,6 @@ BROWSER_REUSE = 500
 # Every this many renders, tell Chromium memory is short (it then frees caches and collects).
 PRESSURE_EVERY = 25
 CLOSE_TIMEOUT_S = 5.0
-
-
-class BrowserNotFoundError(RuntimeError):
-    """No usable Chromium; the message says how to install one."""
-
-
-def find_browser_executable(setting: str | None) -> str:
-    """The Chromium to launch: ``setting`` (a path or a name on PATH), else Playwright's own
-    Chromium, else ``chromium-headless-shell`` / ``chromium`` on PATH."""
-    if setting:
-        found = setting if os.sep in setting else shutil.which(setting)
-        if found and os.path.isfile(found) and os.access(found, os.X_OK):
-            return found
-        raise BrowserNotFoundError(f"browser executable {setting!r} not found; {INSTALL_HELP}")
-    for candidate in _playwright_chromiums():
-        return candidate
-    for name in PATH_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise BrowserNotFoundError(INSTALL_HELP)
-
-
-def _playwright_chromiums() -> list[str]:
-    """Executables of Playwright-managed Chromium builds, headless shell first, newest first."""
-    root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache/ms-playwright")
-    patterns = (
-        "chromium_headless_shell-*/chrome-*/chrome-headless-shell",
-        "chromium_headless_shell-*/chrome-*/headless_shell",
-        "chromium-*/chrome-linux*/chrome",
-    )
-    found: list[str] = []
-    for pattern in patterns:
-        matches = sorted(glob.glob(os.path.join(root, pattern)), reverse=True)
-        found.extend(m for m in matches if os.access(m, os.X_OK))
-    return found
 
 
 def launch_args(block_images: bool = True) -> list[str]:

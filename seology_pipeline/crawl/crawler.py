@@ -22,15 +22,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import heapq
+import importlib
 import itertools
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from protego import Protego
 
-from seology_pipeline.crawl.browser import BrowserNotFoundError, Renderer, find_browser_executable
+from seology_pipeline.crawl.chromium import BrowserNotFoundError, find_browser_executable
 from seology_pipeline.crawl.extract import (
     PageData,
     apply_page_data,
@@ -59,6 +60,9 @@ from seology_pipeline.crawl.records import (
 from seology_pipeline.crawl.robots import load_robots
 from seology_pipeline.crawl.settings import CrawlSettings
 from seology_pipeline.crawl.urls import Scope, normalise
+
+if TYPE_CHECKING:
+    from seology_pipeline.crawl.browser import Renderer
 
 HEADERS_KEPT = (
     "content-type",
@@ -115,7 +119,6 @@ class SiteCrawler:
         self.follow_ups = FollowUps(s, fetcher, self.scope, self.facts)
         if s.render_mode != "never":
             find_browser_executable(s.browser_executable)  # fail fast, with install help
-            self.renderer = Renderer(s, self.guard)
         out: asyncio.Queue[PageRecord | None] = asyncio.Queue(maxsize=s.concurrency * 2)
         tasks: list[asyncio.Task[Any]] = []
         try:
@@ -352,11 +355,19 @@ class SiteCrawler:
         mode = self.settings.render_mode
         return mode == "always" or (mode == "auto" and needs_javascript(data))
 
+    def _renderer(self) -> Renderer:
+        """The crawl's renderer, made when the first page needs one: only a crawl that renders
+        loads Playwright (0.15 s)."""
+        if self.renderer is None:
+            browser = importlib.import_module("seology_pipeline.crawl.browser")
+            self.renderer = browser.Renderer(self.settings, self.guard)
+        return self.renderer
+
     async def _render(self, record: PageRecord, fetched: Fetched, raw: PageData) -> PageData:
-        assert self.renderer is not None and fetched.body is not None
+        assert fetched.body is not None
         url = fetched.final_url
         headers = list(fetched.headers.multi_items())
-        result = await self.renderer.render(url, fetched.status or 200, headers, fetched.body)
+        result = await self._renderer().render(url, fetched.status or 200, headers, fetched.body)
         record.load_ms = (record.load_ms or 0.0) + result.load_ms
         if result.refused is not None:
             record.redirect_chain.append(RedirectHop(url, record.status, HopKind.JAVASCRIPT))

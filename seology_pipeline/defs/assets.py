@@ -4,13 +4,13 @@ Each asset is a thin wrapper: it calls the domain code in ``seology_pipeline.run
 ``seology_pipeline.analysis`` and turns the outcome into metadata and check results.
 """
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
 import httpx
-from playwright.async_api import Error as PlaywrightError
 from pydantic import Field
 from sqlalchemy.exc import OperationalError
 
@@ -18,7 +18,9 @@ from seology_pipeline.accounts import QuotaExceededError, month_key
 from seology_pipeline.analysis.analyst import analyse_site
 from seology_pipeline.analysis.batching import queue_analysis
 from seology_pipeline.analysis.errors import TransientAnalysisError
+from seology_pipeline.crawl.chromium import is_browser_error
 from seology_pipeline.db.models import utcnow
+from seology_pipeline.defs.checks import CHECK_SPECS, check_results
 from seology_pipeline.defs.claude import ClaudeResource, analysis_metadata
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.failures import report_failure
@@ -57,12 +59,15 @@ from seology_pipeline.runs.reachability import SiteUnreachableError
 from seology_pipeline.runs.site_run import SiteRunOutcome, crawl_and_audit
 
 GROUP = "site_audit"
+# A progress line in the run's log at most this often: each line is an event the instance
+# stores (milliseconds each on SQLite), so a short crawl logs none.
+PROGRESS_LOG_EVERY_S = 10.0
 
-# Transient failures are retried with exponential backoff and jitter; anything else fails the
-# step for good (see ``only_transient_retries``).
+# Transient failures (these, and Playwright's errors: a browser that went away) are retried
+# with exponential backoff and jitter; anything else fails the step for good
+# (``only_transient_retries``).
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError,
-    PlaywrightError,
     TransientAnalysisError,
     httpx.TransportError,
 )
@@ -91,12 +96,13 @@ def only_transient_retries(context: dg.AssetExecutionContext) -> Iterator[None]:
         yield
     except dg.Failure:
         raise
-    except TRANSIENT_ERRORS as exc:
+    except Exception as exc:
+        if not (isinstance(exc, TRANSIENT_ERRORS) or is_browser_error(exc)):
+            description = f"{type(exc).__name__}: {exc}"
+            raise dg.Failure(description=description, allow_retries=False) from exc
         if _stopping(context):
             raise dg.Failure(description="the run was canceled", allow_retries=False) from exc
         raise
-    except Exception as exc:
-        raise dg.Failure(description=f"{type(exc).__name__}: {exc}", allow_retries=False) from exc
     except (dg.DagsterExecutionInterruptedError, KeyboardInterrupt) as exc:
         if _stopping(context):
             raise dg.Failure(description="the run was canceled", allow_retries=False) from exc
@@ -206,12 +212,16 @@ def _refuse(context: dg.AssetExecutionContext, database: DatabaseResource, reaso
             skippable=True,
         ),
     ],
+    check_specs=CHECK_SPECS,
+    # Subsettable so that a refused crawl may end without materializing or checking anything;
+    # a launch of only some of its assets or checks gets only those.
+    can_subset=True,
 )
 def crawled_pages(
     context: dg.AssetExecutionContext,
     database: DatabaseResource,
     crawler: CrawlerResource,
-) -> Iterator[dg.MaterializeResult]:
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     """Crawl the site in Chromium, audit the crawl, and make both the site's current data.
 
     Crawl and audit are one step, so however it is launched (UI, CLI, queue, sensor) a snapshot
@@ -238,10 +248,12 @@ def crawled_pages(
             _refuse(context, database, f"crawl refused: {exc}")
             return
         settings = crawler.settings_for(plan.root_url, plan.max_pages, plan.site_settings)
-        step = max(10, plan.max_pages // 20)
+        logged_at = time.monotonic()
 
         def progress(pages: int) -> None:
-            if pages % step == 0:
+            nonlocal logged_at
+            if time.monotonic() - logged_at >= PROGRESS_LOG_EVERY_S:
+                logged_at = time.monotonic()
                 context.log.info(f"crawled {pages} / {plan.max_pages} pages")
 
         context.log.info(f"crawling {plan.root_url} (up to {plan.max_pages} pages)")
@@ -261,8 +273,12 @@ def crawled_pages(
             return
         except SiteUnreachableError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
-    yield dg.MaterializeResult(asset_key=CRAWLED_PAGES, metadata=_crawl_metadata(outcome, plan))
-    yield dg.MaterializeResult(asset_key=SEO_ISSUES, metadata=_issues_metadata(outcome.audit))
+    crawl_metadata = _crawl_metadata(outcome, plan)
+    issues_metadata = _issues_metadata(outcome.audit)
+    for key, metadata in ((CRAWLED_PAGES, crawl_metadata), (SEO_ISSUES, issues_metadata)):
+        if dg.AssetKey(key) in context.selected_asset_keys:
+            yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+    yield from check_results(crawl_metadata, issues_metadata, context.selected_asset_check_keys)
 
 
 @dg.asset(

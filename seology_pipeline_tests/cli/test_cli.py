@@ -118,6 +118,30 @@ def test_rules_lists_the_catalogue(shell: Shell) -> None:
     assert any(line.startswith("broken_internal_link,") for line in csv_lines)
 
 
+GC_PROBE = """
+import atexit, gc, sys
+from seology_pipeline.cli import main
+atexit.register(lambda: print("gc", gc.get_threshold()[0], gc.get_freeze_count() > 0))
+sys.argv = ["seology", *sys.argv[1:]]
+main()
+"""
+
+
+def test_the_console_script_collects_garbage_rarely_and_not_at_exit(shell: Shell) -> None:
+    """``main`` raises the collector's threshold and freezes what is left at exit (and still
+    exits with the command's code)."""
+    for args, code in ((["rules", "--format", "csv"], 0), (["report", "nowhere"], 2)):
+        probe = subprocess.run(
+            [sys.executable, "-c", GC_PROBE, *args],
+            env=shell.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert probe.returncode == code, probe.stderr
+        assert probe.stdout.splitlines()[-1] == "gc 100000 True"
+
+
 def test_failures_are_one_clear_line(shell: Shell, site: Site) -> None:
     shell.ok("db", "upgrade")
     _fails(shell.run("sites", "add", f"{site.url}/", "--user", "nobody"), "does not exist")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from seology_pipeline.crawl.browser import find_browser_executable
+from seology_pipeline.crawl.chromium import find_browser_executable
 from seology_pipeline.crawl.crawler import crawl_site
 from seology_pipeline.crawl.records import PageRecord, SiteFacts
 from seology_pipeline.crawl.settings import CrawlSettings

@@ -6,11 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from seology_pipeline.crawl.browser import (
-    BrowserNotFoundError,
-    find_browser_executable,
-    launch_args,
-)
+from seology_pipeline.crawl.browser import launch_args
+from seology_pipeline.crawl.chromium import BrowserNotFoundError, find_browser_executable
 
 
 def _fake_exe(path: Path) -> str:

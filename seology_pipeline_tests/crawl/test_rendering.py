@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
+import subprocess
+import sys
 import time
 
 import pytest
 
-from seology_pipeline.crawl.browser import BrowserNotFoundError
+from seology_pipeline.crawl.chromium import BrowserNotFoundError
 from seology_pipeline.crawl.crawler import SiteCrawler, crawl_site
 from seology_pipeline.crawl.records import ErrorKind, HopKind
 from seology_pipeline_tests.crawl.conftest import crawl, settings_for
@@ -228,8 +231,7 @@ def test_auto_mode_starts_the_browser_when_needed_and_closes_it_when_idle(
             return [r.url async for r in crawler.crawl() if r.rendered]
 
         rendered = asyncio.run(collect())
-        assert crawler.renderer is not None
-        return rendered, crawler.renderer.launches
+        return rendered, crawler.renderer.launches if crawler.renderer is not None else 0
 
     with serve_site(routes) as site:
         options = {"browser_executable": browser_executable, "concurrency": 1}
@@ -241,3 +243,36 @@ def test_auto_mode_starts_the_browser_when_needed_and_closes_it_when_idle(
             settings_for(site, "/wait", render_mode="auto", max_pages=1, **options)
         )
         assert rendered == [] and launches == 0  # no page needed JavaScript: no browser
+
+
+PLAYWRIGHT_PROBE = """
+import json, sys
+from seology_pipeline.crawl.crawler import crawl_site
+from seology_pipeline.crawl.settings import CrawlSettings
+facts = crawl_site(CrawlSettings(**json.loads(sys.argv[1])))
+print(facts.pages_rendered, "playwright" in sys.modules)
+"""
+
+
+def test_a_crawl_loads_playwright_only_once_a_page_needs_rendering(
+    browser_executable: str,
+) -> None:
+    """In ``auto`` mode a site with no JavaScript page never imports Playwright (0.15 s)."""
+    seen = {}
+    with serve_site(_site_routes()) as site:
+        for path in ("/js-only", "/js"):
+            settings = {
+                "root_url": site.url + path,
+                "allow_private_networks": True,
+                "render_mode": "auto",
+                "browser_executable": browser_executable,
+                "max_pages": 1,
+            }
+            seen[path] = subprocess.run(
+                [sys.executable, "-c", PLAYWRIGHT_PROBE, json.dumps(settings)],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=120,
+            ).stdout.split()
+    assert seen == {"/js-only": ["0", "False"], "/js": ["1", "True"]}

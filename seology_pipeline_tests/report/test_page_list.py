@@ -16,7 +16,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from sqlalchemy import Engine
 
-from seology_pipeline.crawl.browser import find_browser_executable, launch_args
+from seology_pipeline.crawl.browser import launch_args
+from seology_pipeline.crawl.chromium import find_browser_executable
 from seology_pipeline.crawl.records import LinkRecord, PageRecord, RedirectHop, TagText
 from seology_pipeline.db.engine import session_scope
 from seology_pipeline.db.models import Page as PageRow
