@@ -20,7 +20,6 @@ from seology_pipeline.analysis.batching import queue_analysis
 from seology_pipeline.analysis.errors import TransientAnalysisError
 from seology_pipeline.crawl.chromium import is_browser_error
 from seology_pipeline.db.models import utcnow
-from seology_pipeline.defs.checks import CHECK_SPECS, check_results
 from seology_pipeline.defs.claude import ClaudeResource, analysis_metadata
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.failures import report_failure
@@ -212,16 +211,12 @@ def _refuse(context: dg.AssetExecutionContext, database: DatabaseResource, reaso
             skippable=True,
         ),
     ],
-    check_specs=CHECK_SPECS,
-    # Subsettable so that a refused crawl may end without materializing or checking anything;
-    # a launch of only some of its assets or checks gets only those.
-    can_subset=True,
 )
 def crawled_pages(
     context: dg.AssetExecutionContext,
     database: DatabaseResource,
     crawler: CrawlerResource,
-) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+) -> Iterator[dg.MaterializeResult]:
     """Crawl the site in Chromium, audit the crawl, and make both the site's current data.
 
     Crawl and audit are one step, so however it is launched (UI, CLI, queue, sensor) a snapshot
@@ -273,12 +268,8 @@ def crawled_pages(
             return
         except SiteUnreachableError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from None
-    crawl_metadata = _crawl_metadata(outcome, plan)
-    issues_metadata = _issues_metadata(outcome.audit)
-    for key, metadata in ((CRAWLED_PAGES, crawl_metadata), (SEO_ISSUES, issues_metadata)):
-        if dg.AssetKey(key) in context.selected_asset_keys:
-            yield dg.MaterializeResult(asset_key=key, metadata=metadata)
-    yield from check_results(crawl_metadata, issues_metadata, context.selected_asset_check_keys)
+    yield dg.MaterializeResult(asset_key=CRAWLED_PAGES, metadata=_crawl_metadata(outcome, plan))
+    yield dg.MaterializeResult(asset_key=SEO_ISSUES, metadata=_issues_metadata(outcome.audit))
 
 
 @dg.asset(

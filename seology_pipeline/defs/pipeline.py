@@ -10,6 +10,7 @@ from seology_pipeline.defs.assets import (
     local_crawl_job,
     site_analysis,
 )
+from seology_pipeline.defs.checks import CHECKS
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.reaper import dead_crawls
@@ -21,6 +22,7 @@ from seology_pipeline.defs.sensors import (
 
 defs = dg.Definitions(
     assets=[crawled_pages, site_analysis],
+    asset_checks=CHECKS,
     jobs=[crawl_site_job, first_crawl_job, local_crawl_job, analyse_site_job],
     sensors=[
         due_recrawls,

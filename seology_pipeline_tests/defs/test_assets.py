@@ -28,6 +28,7 @@ from seology_pipeline.db.models import (
     UsageRecord,
 )
 from seology_pipeline.defs.assets import crawled_pages, site_analysis
+from seology_pipeline.defs.checks import CHECKS
 from seology_pipeline.defs.claude import ClaudeResource
 from seology_pipeline.defs.crawler import CrawlerResource
 from seology_pipeline.defs.resources import DatabaseResource
@@ -38,7 +39,7 @@ from seology_pipeline.runs.notify import ALERT_AFTER_FAILURES
 from seology_pipeline_tests.factories import BOOKSHOP, add_customer
 from seology_pipeline_tests.sites import Site, page, serve_site
 
-ASSETS = [crawled_pages, site_analysis]
+ASSETS = [crawled_pages, site_analysis, *CHECKS]
 
 
 @pytest.fixture
@@ -284,7 +285,7 @@ def test_asset_checks_fail_when_the_home_page_is_broken(
     routes = {"/": page("<html><body>gone</body></html>", status=404)}
     with serve_site(routes) as broken:
         add_customer(app_engine, f"{broken.url}/")
-        result = _materialize(app_engine, instance, [crawled_pages])
+        result = _materialize(app_engine, instance, [crawled_pages, *CHECKS])
     assert result.success
     assert _checks(result) == {
         "home_page_ok": False,
