@@ -8,11 +8,14 @@ child process per crawler, sampling the RSS and CPU time of the child's whole pr
 ratios against Scrapy (16 concurrent requests, retries off, robots.txt obeyed).
 
 Runs: ``product`` (defaults: ``auto`` rendering, network guard on with 127.0.0.1 allow-listed),
-``scrapy``, ``product-503`` and ``scrapy-503`` (a 135-page site where one URL always answers 503
-with ``Retry-After: 120``), ``always`` (every page rendered in Chromium).
+``scrapy``, ``product-blog`` and ``scrapy-blog`` (a blog built with Pelican: 445 articles and
+Pelican's paginated index, category, tag and author pages and its archive, 734 URLs; page limit
+1,000), ``product-503`` and ``scrapy-503`` (a 135-page site where one URL always answers 503
+with ``Retry-After: 120``), ``always`` (every page rendered in Chromium, docs site).
 
-Usage: ``python benchmarks/crawl_vs_scrapy.py [--pages 500] [--runs product,scrapy,...]``.
-Scrapy is the ``bench`` extra: ``pip install -e '.[bench]'``.
+Usage: ``python benchmarks/crawl_vs_scrapy.py [--pages 500] [--runs product,scrapy,...]``
+(default: all runs; ``--pages`` sets the docs site's size only). Scrapy and Pelican are the
+``bench`` extra: ``pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from typing import ClassVar
 
 import psutil
 
-RUNS = ("scrapy", "product", "scrapy-503", "product-503", "always")
+RUNS = ("scrapy", "product", "scrapy-blog", "product-blog", "scrapy-503", "product-503", "always")
+BLOG_ARTICLES = 445  # with Pelican's index, category, tag, author and archive pages: 734 URLs
+BLOG_LIMIT = 1_000  # page limit of the blog runs, above its URL count
 OVERLOADED = "/docs/s1/p7.html"  # always 503 + Retry-After: 120 on the 503 site
 VOCABULARY = (
     "install configure deploy cluster node request response cache index query schema token "
@@ -86,6 +91,59 @@ def generate_site(folder: Path, pages: int) -> None:
     )
 
 
+def generate_blog(folder: Path, articles: int) -> Path:
+    """A Pelican blog of ``articles`` posts, built with ``python -m pelican``; returns its output.
+
+    The posts are reStructuredText (Pelican needs no extra for it), 200–600 words each with a few
+    links to other posts, spread over 8 categories, 3 authors and 2–4 of 40 tags, same every time.
+    The settings are ``pelican-quickstart``'s development ones (feeds off, ``SITEURL = ""``: every
+    link is root-relative, so it resolves on whatever port the site is served) plus a menu linking
+    the archive and the category, tag and author lists.
+    """
+    content = folder / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(11)
+    categories = [f"{word} notes" for word in WORDS[:8]]
+    tags = WORDS[8:48]
+    authors = ("Ada Park", "Ben Ortiz", "Chloe Lind")
+    slugs = [f"{rng.choice(WORDS)}-{rng.choice(WORDS)}-{n}" for n in range(articles)]
+    for n, slug in enumerate(slugs):
+        title = f"{slug.split('-')[0].title()} the {slug.split('-')[1]}, part {n}"
+        words, target, paragraphs = 0, rng.randint(200, 600), []
+        while words < target:
+            sentence = [rng.choice(WORDS) for _ in range(rng.randint(20, 60))]
+            sentence = sentence[: target - words] or sentence[:1]
+            if rng.random() < 0.25:  # links between posts, resolved by Pelican
+                other = rng.choice(slugs)
+                sentence.append(f"`{sentence.pop()} <{{filename}}/{other}.rst>`__")
+            paragraphs.append(" ".join(sentence).capitalize() + ".")
+            words += len(sentence)
+        day = time.gmtime(1_609_459_200 + n * 172_800 + rng.randint(0, 86_399))
+        (content / f"{slug}.rst").write_text(
+            f"{title}\n{'#' * len(title)}\n\n"
+            f":date: {time.strftime('%Y-%m-%d %H:%M', day)}\n"
+            f":category: {rng.choice(categories)}\n"
+            f":tags: {', '.join(rng.sample(tags, rng.randint(2, 4)))}\n"
+            f":author: {rng.choice(authors)}\n:slug: {slug}\n\n" + "\n\n".join(paragraphs) + "\n",
+            encoding="utf-8",
+        )
+    (folder / "pelicanconf.py").write_text(
+        "AUTHOR = 'Ada Park'\nSITENAME = 'Field notes'\nSITEURL = ''\nPATH = 'content'\n"
+        "TIMEZONE = 'UTC'\nDEFAULT_LANG = 'en'\nDEFAULT_PAGINATION = 10\n"
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nTRANSLATION_FEED_ATOM = None\n"
+        "AUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\n"
+        "MENUITEMS = [(name.title(), f'/{name}.html')"
+        " for name in ('archives', 'categories', 'tags', 'authors')]\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"],
+        cwd=folder,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return folder / "output"
+
+
 def serve(folder: str, overloaded: bool, port_out: multiprocessing.Queue) -> None:
     """Serve ``folder`` until killed (in its own process); one URL answers 503 if asked."""
     root = Path(folder)
@@ -103,7 +161,7 @@ def serve(folder: str, overloaded: bool, port_out: multiprocessing.Queue) -> Non
             headers = {}
             if overloaded and path == OVERLOADED:
                 status, body, headers = 503, b"busy", {"Retry-After": "120"}
-            elif path == "/sitemap.xml":
+            elif path == "/sitemap.xml" and "/sitemap.tpl" in files:
                 base = f"http://{self.headers['Host']}"
                 status, body = 200, files["/sitemap.tpl"].replace(b"{base}", base.encode())
                 headers = {"Content-Type": "application/xml"}
@@ -268,11 +326,22 @@ def main() -> None:
         big, small = Path(tmp, "docs"), Path(tmp, "small")
         generate_site(big, args.pages)
         generate_site(small, 135)
+        blog_runs = any(run.endswith("-blog") for run in runs)
+        if blog_runs:
+            blog = generate_blog(Path(tmp, "blog"), BLOG_ARTICLES)
+            blog_pages = sum(1 for _ in blog.rglob("*.html"))
         for run in runs:
-            site, pages = (small, 135) if run.endswith("-503") else (big, args.pages)
+            if run.endswith("-503"):
+                site, pages = small, 135
+            elif run.endswith("-blog"):
+                site, pages = blog, BLOG_LIMIT
+            else:
+                site, pages = big, args.pages
             with served(site, run.endswith("-503")) as root:
                 results[run] = measure(run, root, pages)
     print(f"docs site: {args.pages} pages; 503 site: 135 pages, one 503 + Retry-After: 120")
+    if blog_runs:
+        print(f"blog: Pelican, {BLOG_ARTICLES} articles, {blog_pages} HTML pages in all")
     for run, r in results.items():
         rate = r["pages"] / r["seconds"]
         versus = run.replace("product", "scrapy") if run.startswith("product") else "scrapy"
