@@ -14,6 +14,7 @@ from seology_pipeline.defs.partitions import sites_partitions
 from seology_pipeline.defs.reports import export_report_job
 from seology_pipeline.defs.resources import DatabaseResource
 from seology_pipeline.defs.sensors import first_crawl_requests
+from seology_pipeline.names import CRAWL_JOB
 
 
 # The daemon evaluates sensors in a loop of 5 s at best; a minimum interval equal to the loop
@@ -40,6 +41,10 @@ def app_requests(
 ) -> dg.SensorResult | dg.SkipReason:
     first_runs, new_sites, cursor = first_crawl_requests(context.instance, database, context.cursor)
     row_runs, job_sites, rejected = pending_job_requests(context.instance, database)
+    # A new site whose PENDING crawl row is launched in the same tick is crawled once, by that
+    # row's run (the automation then analyses it), not twice in a row.
+    row_crawls = {run.partition_key for run in row_runs if run.job_name == CRAWL_JOB}
+    first_runs = [run for run in first_runs if run.partition_key not in row_crawls]
     if cursor == context.cursor and not row_runs:
         reason = "no new site connections, no pending jobs"
         return dg.SkipReason(f"{reason} ({rejected} rejected)" if rejected else reason)

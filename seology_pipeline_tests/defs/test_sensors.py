@@ -192,3 +192,22 @@ def test_one_tick_answers_new_connections_and_pending_jobs(
     assert list(add_request.partition_keys) == [site_id]
     # Both are answered once: the cursor is past the site and the row is claimed.
     assert isinstance(_tick(app_requests, app_engine, instance, result.cursor), dg.SkipReason)
+
+
+def test_a_new_site_with_a_pending_crawl_row_is_crawled_once(
+    app_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    first, second = _sites(app_engine, 2)
+    with app_engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO jobs (type, payload) VALUES ('CRAWL_SITE', :payload)"),
+            {"payload": json.dumps({"siteId": second})},
+        )
+    result = _tick(app_requests, app_engine, instance)
+    assert sorted((r.job_name, r.partition_key) for r in result.run_requests) == [
+        ("crawl_site", second),
+        ("first_crawl", first),
+    ]
+    [add_request] = result.dynamic_partitions_requests
+    assert sorted(add_request.partition_keys) == [first, second]
+    assert isinstance(_tick(app_requests, app_engine, instance, result.cursor), dg.SkipReason)
