@@ -102,9 +102,16 @@ def crawl_and_audit(
 
         crawl = writer.complete(facts, month=month, now=now, then=record)
     except BaseException as exc:
-        writer.fail(one_line(f"{type(exc).__name__}: {exc}", 2000), now=utcnow())
+        writer.fail(failure_text(exc), now=utcnow())
         raise
     return SiteRunOutcome(crawl, audited[0], facts.robots_error)
+
+
+def failure_text(exc: BaseException) -> str:
+    """The error a failed crawl records: the exception and its message, or, for an interrupt
+    that carries none, what it means."""
+    message = str(exc) or "interrupted before the crawl ended (its process stopped or run canceled)"
+    return one_line(f"{type(exc).__name__}: {message}", 2000)
 
 
 def _run_over(run_alive: RunAlive | None, run_id: str | None) -> Callable[[], str | None] | None:

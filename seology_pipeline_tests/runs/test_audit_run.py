@@ -1,11 +1,14 @@
-"""The crawl → audit path honours a site's own audit settings (thresholds, disabled rules)."""
+"""The crawl → audit path: a site's own audit settings (thresholds, disabled rules) apply, and an
+interrupted crawl is recorded with what stopped it."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, select
 
 from seology_pipeline.db.engine import session_scope
-from seology_pipeline.db.models import SeoIssue, SiteConnection
+from seology_pipeline.db.models import Crawl, CrawlStatus, SeoIssue, SiteConnection
+from seology_pipeline.runs import site_run
 from seology_pipeline.runs.crawl_run import plan_crawl
 from seology_pipeline.runs.site_run import crawl_and_audit
 from seology_pipeline_tests.crawl.conftest import settings_for
@@ -49,3 +52,23 @@ def test_site_thresholds_and_disabled_rules_apply(app_engine: Engine) -> None:
     assert ("title_length", "/") not in found
     assert not {rule for rule, _ in found if rule == "thin_content"}
     assert ("meta_description_missing", "/") in found  # the other rules still run
+
+
+def test_an_interrupted_crawl_records_what_happened(
+    app_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An interrupt carries no message; the failed crawl still says what stopped it."""
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(site_run, "crawl_site", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _crawl_and_audit(app_engine, {})
+    with session_scope(app_engine) as session:
+        crawl = session.scalars(select(Crawl)).one()
+        assert crawl.status == CrawlStatus.FAILED
+        assert crawl.error == (
+            "KeyboardInterrupt: interrupted before the crawl ended (its process stopped or run"
+            " canceled)"
+        )
