@@ -15,7 +15,9 @@ from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.instance_cmds import open_instance
 from seology_pipeline.cli.progress import crawl_progress
 from seology_pipeline.db.engine import check_connection, make_engine, session_scope
+from seology_pipeline.db.models import utcnow
 from seology_pipeline.defs.local import run_site_job
+from seology_pipeline.defs.reaper import fail_abandoned_run
 from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.files import write_private_text
 from seology_pipeline.jobs import JobError, JobNotFoundError, JobState, JobStatus, RunOutcome
@@ -31,8 +33,9 @@ from seology_pipeline.names import (
 from seology_pipeline.queue import QueueClient
 from seology_pipeline.report import ReportError, format_rows, render_html_report, report_rows
 from seology_pipeline.report.urls import URL_COLUMNS, crawl_export
+from seology_pipeline.runs.reaper import last_heartbeat
 from seology_pipeline.runs.registry import SiteRequestError, check_site_request
-from seology_pipeline.settings import dagster_url, data_dir
+from seology_pipeline.settings import crawl_stale_after, dagster_url, data_dir
 
 CRAWL_RUN_UNDER_WAY = [
     dg.DagsterRunStatus.QUEUED,
@@ -66,7 +69,8 @@ def site_refusal(exc: Exception, user_id: str | None) -> str:
 def check_crawl_request(
     engine: Engine, instance: dg.DagsterInstance, site_id: str, user_id: str | None
 ) -> None:
-    """Refuse, in one line, a crawl of an invalid site or of a site with a crawl run under way.
+    """Refuse, in one line, a crawl of an invalid site or of a site with a crawl run under way;
+    a run left started by a killed process, idle for the stale bound, is failed instead.
 
     Checked before the site is registered as a partition; the crawl itself then takes the
     site's lease in the database, whatever launched it.
@@ -83,12 +87,16 @@ def check_crawl_request(
         )
         if record.dagster_run.job_name in CRAWLING_JOBS
     ]
-    if under_way:
-        run = under_way[0]
-        raise CommandError(
-            f"site {site_id!r} already has crawl run {run.run_id} {run.status.value.lower()}; "
-            "wait for it to end"
-        )
+    stale_after = crawl_stale_after()
+    for run in under_way:
+        with session_scope(engine) as session:
+            beat = last_heartbeat(session, run.run_id)
+        if not fail_abandoned_run(instance, run, beat, now=utcnow(), stale_after=stale_after):
+            raise CommandError(
+                f"site {site_id!r} already has crawl run {run.run_id} {run.status.value.lower()};"
+                f" wait for it to end (a run whose process died is failed after {stale_after}"
+                " without activity: SEOLOGY_CRAWL_STALE_AFTER_S)"
+            )
 
 
 def run_log_config(verbose: bool) -> dict[str, Any]:

@@ -4,6 +4,8 @@ The domain reaper (:mod:`seology_pipeline.runs.reaper`) decides; this layer only
 runs have ended, from the Dagster run status.
 """
 
+from datetime import UTC, datetime, timedelta
+
 import dagster as dg
 
 from seology_pipeline.db.models import utcnow
@@ -24,6 +26,33 @@ def run_alive(instance: dg.DagsterInstance) -> RunAlive:
         return not (run.is_finished or run.status == dg.DagsterRunStatus.CANCELING)
 
     return alive
+
+
+def fail_abandoned_run(
+    instance: dg.DagsterInstance,
+    run: dg.DagsterRun,
+    last_beat: datetime | None,
+    *,
+    now: datetime,
+    stale_after: timedelta,
+) -> bool:
+    """Fail ``run`` if its process is gone: started, yet no event in its log and no heartbeat of
+    its crawl (``last_beat``) for ``stale_after``. A ``seology crawl`` killed mid-run leaves such
+    a run, and nothing else would end it. True if it was failed."""
+    if run.status not in (dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED):
+        return False
+    moments = [
+        record.event_log_entry.timestamp
+        for record in instance.get_records_for_run(run.run_id, limit=1, ascending=False).records
+    ]
+    if last_beat is not None:  # stored naive (UTC) on SQLite
+        moments.append(last_beat.replace(tzinfo=last_beat.tzinfo or UTC).timestamp())
+    if not moments or now.timestamp() - max(moments) < stale_after.total_seconds():
+        return False  # nothing to judge by, or active lately
+    instance.report_run_failed(
+        run, f"its process ended without ending the run: no activity for {stale_after}"
+    )
+    return True
 
 
 @dg.sensor(

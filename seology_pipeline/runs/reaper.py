@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from seology_pipeline.db.engine import session_scope
@@ -86,3 +86,9 @@ def reap_dead_crawls(
             if _reap(session, crawl, reason, now):
                 reaped.append(ReapedCrawl(crawl.id, crawl.site_id, crawl.run_id, reason))
     return reaped
+
+
+def last_heartbeat(session: Session, run_id: str) -> datetime | None:
+    """The newest heartbeat (or start) of the crawls ``run_id`` ran, or ``None``."""
+    beat = func.coalesce(Crawl.heartbeat_at, Crawl.started_at)
+    return session.scalar(select(func.max(beat)).where(Crawl.run_id == run_id))

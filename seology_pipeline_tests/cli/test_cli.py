@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+import dagster as dg
 import pytest
 from sqlalchemy import select
 
 from seology_pipeline.db.engine import make_engine, session_scope
-from seology_pipeline.db.models import Conversation, Crawl
+from seology_pipeline.db.models import Conversation, Crawl, CrawlStatus, utcnow
+from seology_pipeline.defs.reaper import fail_abandoned_run
+from seology_pipeline.runs.reaper import last_heartbeat
 from seology_pipeline_tests.cli.environment import isolated_env
 from seology_pipeline_tests.sites import Site, page, serve_site
+from seology_pipeline_tests.slow_site import serve_slow_site
 
 SEOLOGY = str(Path(sys.executable).parent / "seology")
 SITE = {
@@ -159,6 +166,48 @@ def test_failures_are_one_clear_line(shell: Shell, site: Site) -> None:
         [SEOLOGY, "db", "upgrade"], env=bad_db, capture_output=True, text=True, timeout=60
     )
     _fails(result, "cannot reach the database", "SEOLOGY_DATABASE_URL")
+
+
+def test_a_killed_crawl_is_refused_until_its_run_is_found_dead_then_failed(
+    shell: Shell,
+) -> None:
+    """``kill -9`` leaves its Dagster run started and its crawl running: the next crawl says so
+    and waits; once nothing happened for the stale bound, the run is failed and the site free."""
+    shell.ok("db", "upgrade")
+    shell.ok("users", "add", "bob")
+    with serve_slow_site() as site:
+        shell.ok("sites", "add", f"{site.url}/", "--user", "bob", "--id", "slow")
+        site.slow.set()
+        child = subprocess.Popen([SEOLOGY, "crawl", "slow"], env=shell.env)
+        engine = make_engine(f"sqlite:///{shell.data_dir / 'seology.db'}")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not site.page_requests:
+            time.sleep(0.2)
+        assert site.page_requests, "the crawl never reached the slow pages"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+
+        _fails(shell.run("crawl", "slow"), "wait for it to end", "SEOLOGY_CRAWL_STALE_AFTER_S")
+        with dg.DagsterInstance.from_config(str(shell.data_dir / "dagster_home")) as instance:
+            [run] = instance.get_runs(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+            with session_scope(engine) as session:
+                beat = last_heartbeat(session, run.run_id)
+            assert beat is not None
+            stale = timedelta(minutes=10)
+            assert not fail_abandoned_run(instance, run, beat, now=utcnow(), stale_after=stale)
+            later = utcnow() + stale + timedelta(seconds=1)
+            assert fail_abandoned_run(instance, run, beat, now=later, stale_after=stale)
+            failed = instance.get_run_by_id(run.run_id)
+            assert failed is not None and failed.status == dg.DagsterRunStatus.FAILURE
+
+        site.slow.clear()
+        shell.ok("crawl", "slow")
+        with session_scope(engine) as session:
+            crawls = session.execute(select(Crawl.status, Crawl.error).order_by(Crawl.id)).all()
+        engine.dispose()
+        reaped = f"reaped: its run {run.run_id} is no longer running"
+        assert crawls[0] == (CrawlStatus.FAILED, reaped)
+        assert crawls[1][0] == CrawlStatus.COMPLETED
 
 
 def test_the_network_guard_refuses_internal_sites(shell: Shell) -> None:
