@@ -10,7 +10,7 @@ import dagster as dg
 
 from seology_pipeline.db.models import utcnow
 from seology_pipeline.defs.resources import DatabaseResource
-from seology_pipeline.names import DEAD_CRAWLS_SENSOR
+from seology_pipeline.names import DEAD_CRAWLS_SENSOR, MAX_RETRIES_TAG
 from seology_pipeline.runs.reaper import RunAlive, reap_dead_crawls
 from seology_pipeline.settings import crawl_stale_after
 
@@ -49,6 +49,8 @@ def fail_abandoned_run(
         moments.append(last_beat.replace(tzinfo=last_beat.tzinfo or UTC).timestamp())
     if not moments or now.timestamp() - max(moments) < stale_after.total_seconds():
         return False  # nothing to judge by, or active lately
+    # Not retried: whoever found it dead is about to crawl the site again.
+    instance.add_run_tags(run.run_id, {MAX_RETRIES_TAG: "0"})
     instance.report_run_failed(
         run, f"its process ended without ending the run: no activity for {stale_after}"
     )

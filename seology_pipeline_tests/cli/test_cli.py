@@ -200,6 +200,9 @@ def test_a_killed_crawl_is_refused_until_its_run_is_found_dead_then_failed(
             failed = instance.get_run_by_id(run.run_id)
             assert failed is not None and failed.status == dg.DagsterRunStatus.FAILURE
 
+        status = json.loads(shell.ok("status", run.run_id))  # failed for good, not retried
+        assert status["status"] == "FAILED" and "no activity for 0:10:00" in status["error"]
+
         site.slow.clear()
         shell.ok("crawl", "slow")
         with session_scope(engine) as session:
