@@ -47,6 +47,15 @@ class SeologyGroup(click.Group):
         module, attribute = target.split(":")
         return getattr(importlib.import_module(module), attribute)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        resolved = super().resolve_command(ctx, args)
+        if not gc.isenabled():  # the console script paused the collector while the command loaded
+            gc.freeze()
+            gc.enable()
+        return resolved
+
     def invoke(self, ctx: click.Context) -> object:
         if not ctx.params.get("verbose"):  # before the command's module is imported
             warnings.simplefilter("ignore")
@@ -73,22 +82,3 @@ def fail(message: str) -> None:
 def cli(ctx: click.Context, verbose: bool) -> None:
     """Seology pipeline: crawl, audit and analyse connected sites with Dagster."""
     ctx.obj = {"verbose": verbose}
-
-
-# The cyclic garbage collector's first threshold while ``seology`` runs (Python's default: 700).
-GC_THRESHOLD = 100_000
-
-
-def main() -> None:
-    """The ``seology`` console script, with garbage collection set for a command line.
-
-    Loading a command's libraries (Dagster, pandas, SQLAlchemy) allocates millions of objects
-    that live until exit: with the default threshold the collector walks them over and over
-    (0.3 s of a crawl's start), and at exit the interpreter's last collections walked them again
-    (0.7 s). So the collector runs less often, and what is left at exit is frozen, not walked.
-    """
-    gc.set_threshold(GC_THRESHOLD)
-    try:
-        cli(prog_name="seology")
-    finally:
-        gc.freeze()

@@ -128,25 +128,34 @@ def test_rules_lists_the_catalogue(shell: Shell) -> None:
 GC_PROBE = """
 import atexit, gc, sys
 from seology_pipeline.cli import main
-atexit.register(lambda: print("gc", gc.get_threshold()[0], gc.get_freeze_count() > 0))
-sys.argv = ["seology", *sys.argv[1:]]
+module, sys.argv = sys.argv[1], ["seology", *sys.argv[2:]]
+freezes = []  # at each gc.freeze(): was the collector on, was the command's module loaded
+real_freeze = gc.freeze
+gc.freeze = lambda: (freezes.append((gc.isenabled(), module in sys.modules)), real_freeze())
+atexit.register(lambda: print("gc", gc.get_threshold()[0], gc.isenabled(), freezes))
 main()
 """
 
 
 def test_the_console_script_collects_garbage_rarely_and_not_at_exit(shell: Shell) -> None:
-    """``main`` raises the collector's threshold and freezes what is left at exit (and still
-    exits with the command's code)."""
-    for args, code in ((["rules", "--format", "csv"], 0), (["report", "nowhere"], 2)):
+    """``main`` pauses the collector while the command loads, freezes what loaded, resumes with a
+    higher threshold, and freezes what is left at exit (and still exits with the command's
+    code)."""
+    cases = (
+        (["rules", "--format", "csv"], "seology_pipeline.cli.rules_cmd", 0),
+        (["report", "nowhere"], "seology_pipeline.cli.run_cmds", 2),
+    )
+    for args, module, code in cases:
         probe = subprocess.run(
-            [sys.executable, "-c", GC_PROBE, *args],
+            [sys.executable, "-c", GC_PROBE, module, *args],
             env=shell.env,
             capture_output=True,
             text=True,
             timeout=120,
         )
         assert probe.returncode == code, probe.stderr
-        assert probe.stdout.splitlines()[-1] == "gc 100000 True"
+        # first freeze: paused, command loaded; then it ran with the collector on; last: at exit
+        assert probe.stdout.splitlines()[-1] == "gc 100000 True [(False, True), (True, True)]"
 
 
 def test_failures_are_one_clear_line(shell: Shell, site: Site) -> None:
