@@ -11,7 +11,10 @@ Prints, per site: the command's wall-clock and CPU seconds (its whole process tr
 crawler's own clock (``duration_s`` of the crawl), the difference (the overhead: start-up, Dagster,
 audit, writes, analysis), and the Dagster step durations of the site's run (crawl, audit and
 analysis in one). Also prints how long Python takes to import the ``crawl`` command's module, in
-its own process.
+its own process, and the floor measured beside each crawl: ``dagster_floor.py``, a bare Dagster
+job of the same shape on a copy of the same embedded instance (Dagster, pandas and SQLAlchemy
+imported, the instance opened, the run's events written, no work), so that the overhead splits
+into what any such run pays and the project's own share.
 
 Usage: ``python benchmarks/crawl_overhead.py [--pages 10,500] [--repeat 3]``
 """
@@ -31,10 +34,12 @@ from pathlib import Path
 
 import dagster as dg
 import psutil
+import yaml
 from crawl_vs_scrapy import generate_site, served
 from sqlalchemy import create_engine, text
 
 SEOLOGY = str(Path(sys.executable).parent / "seology")
+FLOOR = str(Path(__file__).with_name("dagster_floor.py"))
 
 
 def environment(data_dir: Path) -> dict[str, str]:
@@ -121,6 +126,23 @@ def import_seconds() -> float:
     return float(out.stdout)
 
 
+def floor_home(data_dir: Path) -> Path:
+    """A Dagster home beside the product's, configured like it, with storage of its own."""
+    config = yaml.safe_load((data_dir / "dagster_home" / "dagster.yaml").read_text())
+    home = data_dir / "floor_home"
+    config["storage"] = {"sqlite": {"base_dir": str(home / "storage")}}
+    home.mkdir()
+    (home / "dagster.yaml").write_text(yaml.safe_dump(config))
+    return home
+
+
+def floor_seconds(home: Path) -> float:
+    """Wall-clock seconds of ``dagster_floor.py`` on ``home``, in a fresh interpreter."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, FLOOR, str(home)], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
 def measure(folder: Path, pages: int, repeat: int) -> list[dict[str, float]]:
     """``repeat`` crawls of a served ``pages``-page site, each on a fresh data folder."""
     results = []
@@ -134,11 +156,14 @@ def measure(folder: Path, pages: int, repeat: int) -> list[dict[str, float]]:
                 seology(env, "sites", "add", root, "--user", "ann", "--id", "warm")
                 seology(env, "sites", "add", root, "--user", "ann", "--id", "docs")
                 seology(env, "crawl", "warm", "--max-pages", "2")
+                home = floor_home(data_dir)
+                floor_seconds(home)  # a first run creates its storage, as the warm crawl did
                 wall, cpu = timed(env, "crawl", "docs", "--max-pages", str(pages))
+                floor = floor_seconds(home)
                 clock, crawled = crawler_clock(data_dir, "docs")
                 results.append(
                     {"wall": wall, "cpu": cpu, "clock": clock, "beyond": wall - clock}
-                    | {"pages": crawled}
+                    | {"floor": floor, "own": wall - clock - floor, "pages": crawled}
                     | step_seconds(data_dir, "docs")
                 )
     return results
@@ -162,13 +187,14 @@ def main() -> None:
             steps = ", ".join(
                 f"{key} {value:.2f} s"
                 for key, value in med.items()
-                if key not in {"wall", "cpu", "clock", "beyond", "pages"}
+                if key not in {"wall", "cpu", "clock", "beyond", "floor", "own", "pages"}
             )
             print(
                 f"{pages:4d}-page site ({med['pages']:.0f} crawled), median of {len(results)}: "
                 f"seology crawl {med['wall']:.2f} s wall, {med['cpu']:.2f} s CPU; crawler clock "
                 f"{med['clock']:.2f} s; beyond the crawler {med['beyond']:.2f} s "
-                f"(steps: {steps})"
+                f"(steps: {steps}); a bare Dagster run of that shape {med['floor']:.2f} s, "
+                f"so the project's own share {med['own']:.2f} s"
             )
     print(f"load average at start: {load:.1f} on {os.cpu_count()} cores")
 
