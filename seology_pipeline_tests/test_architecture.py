@@ -72,3 +72,26 @@ def test_loading_the_definitions_does_not_load_the_claude_sdk() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == "[]"
+
+
+def loaded_after(module: str, candidates: tuple[str, ...]) -> list[str]:
+    """Which of ``candidates`` importing ``module`` loads, in a fresh interpreter."""
+    probe = f"import sys, {module}; print(sorted(m for m in {candidates!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return ast.literal_eval(out.stdout.strip())
+
+
+def test_a_crawl_loads_only_the_pipeline_s_definitions_and_a_report_no_dagster() -> None:
+    """``seology crawl`` runs its job from the pipeline's definitions: the whole code location
+    (reports and Jinja, the queue, the Claude batches) stays unloaded; ``seology report`` reads
+    the database without Dagster."""
+    others = (
+        "seology_pipeline.definitions",
+        "seology_pipeline.defs.reports",
+        "seology_pipeline.defs.app_requests",
+        "seology_pipeline.defs.analysis_batches",
+        "jinja2",
+    )
+    assert loaded_after("seology_pipeline.cli.run_cmds", others) == []
+    assert loaded_after("seology_pipeline.cli.report_cmd", ("dagster",)) == []
+    assert loaded_after("seology_pipeline.definitions", others) == sorted(others)  # probe works

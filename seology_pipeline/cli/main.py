@@ -22,7 +22,7 @@ COMMANDS = {
     "history": "seology_pipeline.cli.history_cmd:history",
     "instance": "seology_pipeline.cli.instance_cmds:instance",
     "jobs": "seology_pipeline.cli.jobs_cmds:jobs_group",
-    "report": "seology_pipeline.cli.run_cmds:report",
+    "report": "seology_pipeline.cli.report_cmd:report",
     "rules": "seology_pipeline.cli.rules_cmd:rules",
     "sites": "seology_pipeline.cli.accounts_cmds:sites",
     "status": "seology_pipeline.cli.run_cmds:status",

@@ -1,9 +1,8 @@
-"""``seology crawl``, ``status``, ``report`` and ``rules``: run work and read its results."""
+"""``seology crawl`` and ``status``: run a crawl and read how a job or run went."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
@@ -19,7 +18,6 @@ from seology_pipeline.db.models import utcnow
 from seology_pipeline.defs.local import run_site_job
 from seology_pipeline.defs.reaper import fail_abandoned_run
 from seology_pipeline.defs.run_outcome import run_outcome
-from seology_pipeline.files import write_private_text
 from seology_pipeline.jobs import JobError, JobNotFoundError, JobState, JobStatus, RunOutcome
 from seology_pipeline.names import (
     CRAWL_JOB,
@@ -31,11 +29,9 @@ from seology_pipeline.names import (
     PARTITION_TAG,
 )
 from seology_pipeline.queue import QueueClient
-from seology_pipeline.report import ReportError, format_rows, render_html_report, report_rows
-from seology_pipeline.report.urls import URL_COLUMNS, crawl_export
 from seology_pipeline.runs.reaper import last_heartbeat
 from seology_pipeline.runs.registry import SiteRequestError, check_site_request
-from seology_pipeline.settings import crawl_stale_after, dagster_url, data_dir
+from seology_pipeline.settings import crawl_stale_after, dagster_url
 
 CRAWL_RUN_UNDER_WAY = [
     dg.DagsterRunStatus.QUEUED,
@@ -213,54 +209,3 @@ def status(job_or_run_id: str) -> None:
     """Show a job's or run's status (PENDING, PROCESSING, COMPLETED, FAILED, CANCELED) as JSON:
     result fields, root-cause error, attempts and ISO-8601 UTC times."""
     click.echo(json.dumps(job_or_run_status(job_or_run_id).as_dict(), indent=2))
-
-
-@click.command()
-@click.argument("site_id")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv", "html"]),
-    default="table",
-    show_default=True,
-)
-@click.option("--crawl", "crawl_id", type=int, help="A past crawl (default: the current one).")
-@click.option(
-    "--urls",
-    "all_urls",
-    is_flag=True,
-    help="table/csv: every crawled URL (status, depth, indexability, …) instead of the issues; "
-    "json always has both.",
-)
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (html default: <data dir>/reports/<site>.html).",
-)
-def report(
-    site_id: str, fmt: str, crawl_id: int | None, all_urls: bool, output: Path | None
-) -> None:
-    """Print or write a site's issue report (json: the crawl, every URL and the issues)."""
-    engine = app_engine()
-    try:
-        with session_scope(engine) as session:
-            if fmt == "html":
-                text = render_html_report(session, site_id, crawl_id)
-            elif fmt == "json":
-                text = json.dumps(crawl_export(session, site_id, crawl_id), indent=2, default=str)
-            elif all_urls:
-                rows = crawl_export(session, site_id, crawl_id)["urls"]
-                text = format_rows(rows, fmt, URL_COLUMNS)
-            else:
-                text = format_rows(report_rows(session, site_id, crawl_id), fmt)
-    except ReportError as exc:
-        raise CommandError(str(exc)) from None
-    if fmt == "html":
-        path = output or data_dir() / "reports" / f"{site_id}.html"
-        write_private_text(path, text)
-        click.echo(str(path))
-    elif output:
-        output.write_text(text, encoding="utf-8")
-        click.echo(str(output))
-    else:
-        click.echo(text)

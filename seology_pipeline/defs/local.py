@@ -1,7 +1,10 @@
 """Run the site jobs in this process on the local Dagster instance (no webserver, no daemon).
 
-Used by ``seology crawl`` without ``SEOLOGY_DAGSTER_URL`` and by ``seology demo``: the runs are
-ordinary Dagster runs on ``DAGSTER_HOME``'s instance, so the UI shows them afterwards.
+Used by ``seology crawl`` without ``SEOLOGY_DAGSTER_URL``, by ``seology demo`` and by the upkeep
+commands: the runs are ordinary Dagster runs on ``DAGSTER_HOME``'s instance, so the UI shows them
+afterwards. Each job is taken from the definitions of its own area with the shared resources, not
+from the whole code location: a crawl does not load the reports', queue's and upkeep's
+definitions (and their libraries), which it never runs.
 """
 
 from __future__ import annotations
@@ -10,10 +13,13 @@ from typing import Any
 
 import dagster as dg
 
-from seology_pipeline.definitions import defs
+from seology_pipeline.defs import core, maintenance, pipeline
 from seology_pipeline.defs.run_outcome import run_outcome
 from seology_pipeline.jobs import RunOutcome
 from seology_pipeline.names import MANUAL_PRIORITIES, SITES_PARTITIONS, TRIGGER_TAG, priority_tags
+
+SITE_DEFS = dg.Definitions.merge(core.defs, pipeline.defs)
+UPKEEP_DEFS = dg.Definitions.merge(core.defs, maintenance.defs)
 
 
 def run_site_job(
@@ -27,7 +33,7 @@ def run_site_job(
     """Register ``site_id`` as a partition if needed and run ``job_name`` for it here."""
     if not instance.has_dynamic_partition(SITES_PARTITIONS, site_id):
         instance.add_dynamic_partitions(SITES_PARTITIONS, [site_id])
-    result = defs.resolve_job_def(job_name).execute_in_process(
+    result = SITE_DEFS.resolve_job_def(job_name).execute_in_process(
         instance=instance,
         partition_key=site_id,
         run_config=run_config or {},
@@ -47,7 +53,7 @@ def run_job(
 ) -> RunOutcome:
     """Run an upkeep job (``cleanup``; ``usage_reset`` for its month's partition) here; its
     outcome as a job."""
-    result = defs.resolve_job_def(job_name).execute_in_process(
+    result = UPKEEP_DEFS.resolve_job_def(job_name).execute_in_process(
         instance=instance,
         partition_key=partition_key,
         run_config=run_config or {},

@@ -143,7 +143,7 @@ def test_the_console_script_collects_garbage_rarely_and_not_at_exit(shell: Shell
     code)."""
     cases = (
         (["rules", "--format", "csv"], "seology_pipeline.cli.rules_cmd", 0),
-        (["report", "nowhere"], "seology_pipeline.cli.run_cmds", 2),
+        (["report", "nowhere"], "seology_pipeline.cli.report_cmd", 2),
     )
     for args, module, code in cases:
         probe = subprocess.run(
