@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -120,4 +119,8 @@ def dev(port: int, log_level: str) -> None:
     command = [sys.executable, "-m", "dagster", "dev", "-w", "workspace.yaml", "-p", str(port)]
     command += ["--log-level", log_level]
     click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home}); Ctrl-C stops it")
-    raise SystemExit(subprocess.call(command, cwd=PROJECT_ROOT, env=env))
+    sys.stdout.flush()
+    # ``dagster dev`` replaces this process, so a SIGTERM (``kill``, a service manager) reaches
+    # it and it stops its webserver, daemon and code servers; as a child it was left running.
+    os.chdir(PROJECT_ROOT)
+    os.execve(sys.executable, command, env)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
@@ -13,6 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
+import httpx
+import psutil
 import pytest
 from sqlalchemy import select
 
@@ -21,6 +24,7 @@ from seology_pipeline.db.models import Conversation, Crawl, CrawlStatus, utcnow
 from seology_pipeline.defs.reaper import fail_abandoned_run
 from seology_pipeline.runs.reaper import last_heartbeat
 from seology_pipeline_tests.cli.environment import isolated_env
+from seology_pipeline_tests.dagster_processes import free_port
 from seology_pipeline_tests.sites import Site, page, serve_site
 from seology_pipeline_tests.slow_site import serve_slow_site
 
@@ -269,3 +273,36 @@ def test_jobs_enqueue_list_show_cancel(shell: Shell) -> None:
     _fails(shell.run("jobs", "enqueue", "CLEANUP", "--payload", "{"), "not valid JSON")
     listed = json.loads(shell.ok("jobs", "list", "--format", "json"))
     assert [row["id"] for row in listed] == [job_id] and listed[0]["status"] == "CANCELED"
+
+
+def test_seology_dev_stops_its_webserver_and_daemon_on_sigterm(shell: Shell) -> None:
+    """``kill`` (SIGTERM, as a service manager stops a service) stops all of ``seology dev``:
+    its webserver, daemon and code servers do not outlive it, holding the port."""
+    port = free_port()
+    dev = subprocess.Popen(
+        [SEOLOGY, "dev", "--port", str(port), "--log-level", "warning"],
+        env=shell.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children: list[psutil.Process] = []
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert dev.poll() is None and time.monotonic() < deadline, "the UI did not come up"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/server_info", timeout=2).is_success:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(1)
+        children = psutil.Process(dev.pid).children(recursive=True)
+        assert len(children) >= 2  # at least the webserver and the daemon
+        dev.send_signal(signal.SIGTERM)
+        dev.wait(timeout=60)
+        _, alive = psutil.wait_procs(children, timeout=60)
+        assert alive == []
+    finally:
+        for process in [*children, psutil.Process(dev.pid)] if dev.poll() is None else children:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
