@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.output import echo_table
 from seology_pipeline.crawl.guard import HostResolutionError, NetworkGuardError, check_url
-from seology_pipeline.db.engine import check_connection, make_engine, session_scope
+from seology_pipeline.db.engine import connected_engine, session_scope
 from seology_pipeline.db.models import (
     CrawlFrequency,
     Plan,
@@ -45,12 +45,6 @@ def url_refusal(typed: str, checked: str, exc: Exception) -> str:
     return f"refusing {typed}: {reason}"
 
 
-def _engine():
-    engine = make_engine()
-    check_connection(engine)
-    return engine
-
-
 def _checked_id(value: str, what: str) -> str:
     if not ID_PATTERN.match(value):
         raise CommandError(f"{what} {value!r} must be 1-64 letters, digits, '_', '.', ':' or '-'")
@@ -75,7 +69,7 @@ def users() -> None:
 )
 def add_user(user_id: str, email: str | None, name: str | None, plan: str, status: str) -> None:
     """Add a user with a subscription to PLAN."""
-    engine = _engine()
+    engine = connected_engine()
     _checked_id(user_id, "user id")
     try:
         with session_scope(engine) as session:
@@ -131,7 +125,7 @@ def add_site(
     except (NetworkGuardError, HostResolutionError) as exc:
         raise CommandError(url_refusal(url, settings.root_url, exc)) from None
     site_id = _checked_id(site_id or uuid.uuid4().hex[:12], "site id")
-    engine = _engine()
+    engine = connected_engine()
     with session_scope(engine) as session:
         if session.get(User, user_id) is None:
             raise CommandError(f"user {user_id!r} does not exist; add it with `seology users add`")
@@ -154,7 +148,7 @@ def add_site(
 @click.option("--user", "user_id", help="Only this user's sites.")
 def list_sites(user_id: str | None) -> None:
     """List site connections with their last crawl."""
-    engine = _engine()
+    engine = connected_engine()
     with session_scope(engine) as session:
         query = select(SiteConnection).order_by(SiteConnection.created_at, SiteConnection.id)
         if user_id:

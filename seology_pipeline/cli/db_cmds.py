@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from seology_pipeline.db.engine import check_connection, make_engine
+from seology_pipeline.db.engine import connected_engine
 from seology_pipeline.db.migrate import current_revision, upgrade
 
 
@@ -17,8 +17,7 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True, help="Target Alembic revision.")
 def upgrade_command(revision: str) -> None:
     """Create or migrate the app database schema."""
-    engine = make_engine()
-    check_connection(engine)
+    engine = connected_engine()
     upgrade(engine, revision)
     click.echo(
         f"database {engine.url.render_as_string(hide_password=True)} "

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.instance_cmds import init_instance
 from seology_pipeline.cli.run_cmds import crawl_in_process, verbose_requested
-from seology_pipeline.db.engine import check_connection, make_engine, session_scope
+from seology_pipeline.db.engine import connected_engine, session_scope
 from seology_pipeline.db.migrate import upgrade
 from seology_pipeline.db.models import SiteConnection, Subscription, SubscriptionStatus, User
 from seology_pipeline.demo.server import serve_demo_site
@@ -113,8 +113,7 @@ def demo(port: int, serve: bool) -> None:
     Uses the embedded defaults: the SQLite app database and Dagster instance under the data
     folder; the rule-based analyst unless ANTHROPIC_API_KEY is set.
     """
-    engine = make_engine()
-    check_connection(engine)
+    engine = connected_engine()
     upgrade(engine)
     home = init_instance()
     # The demo site is on loopback: allow exactly that address, nothing else private.

@@ -9,7 +9,7 @@ import pandas as pd
 
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.output import ROW_FORMAT, echo_table
-from seology_pipeline.db.engine import check_connection, make_engine, session_scope
+from seology_pipeline.db.engine import connected_engine, session_scope
 from seology_pipeline.report.data import ReportError
 from seology_pipeline.report.history import site_history
 
@@ -20,8 +20,7 @@ from seology_pipeline.report.history import site_history
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 def history(site_id: str, fmt: str, limit: int) -> None:
     """The site's trend: one line per audited crawl, oldest first."""
-    engine = make_engine()
-    check_connection(engine)
+    engine = connected_engine()
     try:
         with session_scope(engine) as session:
             rows = site_history(session, site_id, limit)

@@ -10,7 +10,7 @@ from seology_pipeline import jobs
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.output import echo_table
 from seology_pipeline.cli.run_cmds import job_or_run_status
-from seology_pipeline.db.engine import check_connection, make_engine, session_scope
+from seology_pipeline.db.engine import connected_engine, session_scope
 from seology_pipeline.db.models import JobState
 from seology_pipeline.jobs import JobError, JobStatus, JobType
 from seology_pipeline.names import MAX_JOB_PRIORITY, MIN_JOB_PRIORITY
@@ -18,9 +18,7 @@ from seology_pipeline.queue import QueueClient
 
 
 def _queue() -> QueueClient:
-    engine = make_engine()
-    check_connection(engine)
-    return QueueClient(engine)
+    return QueueClient(connected_engine())
 
 
 @click.group("jobs")

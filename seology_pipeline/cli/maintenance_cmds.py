@@ -15,12 +15,11 @@ import click
 from seology_pipeline import jobs
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.run_cmds import (
-    app_engine,
     local_instance,
     run_log_config,
     verbose_requested,
 )
-from seology_pipeline.db.engine import session_scope
+from seology_pipeline.db.engine import connected_engine, session_scope
 from seology_pipeline.defs.local import run_job
 from seology_pipeline.jobs import JobError, JobState, JobStatus, JobType
 from seology_pipeline.names import MANUAL_PRIORITIES, MAX_AGE_DAYS, MIN_AGE_DAYS, MONTH_TAG
@@ -43,7 +42,7 @@ def run_upkeep(
     ctx: click.Context, job_type: JobType, payload: dict[str, Any], priority: str, wait: bool
 ) -> None:
     """Check ``payload``, then enqueue it (deployment) or run it here; print the outcome."""
-    engine = app_engine()
+    engine = connected_engine()
     try:
         with session_scope(engine) as session:
             jobs.list_jobs(session, limit=1)  # no schema yet: one line naming `seology db upgrade`

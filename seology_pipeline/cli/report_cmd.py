@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from seology_pipeline.cli.errors import CommandError
-from seology_pipeline.db.engine import check_connection, make_engine, session_scope
+from seology_pipeline.db.engine import connected_engine, session_scope
 from seology_pipeline.files import write_private_text
 from seology_pipeline.report import ReportError, format_rows, render_html_report, report_rows
 from seology_pipeline.report.urls import URL_COLUMNS, crawl_export
@@ -41,8 +41,7 @@ def report(
     site_id: str, fmt: str, crawl_id: int | None, all_urls: bool, output: Path | None
 ) -> None:
     """Print or write a site's issue report (json: the crawl, every URL and the issues)."""
-    engine = make_engine()
-    check_connection(engine)
+    engine = connected_engine()
     try:
         with session_scope(engine) as session:
             if fmt == "html":

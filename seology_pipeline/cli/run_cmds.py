@@ -13,7 +13,7 @@ from seology_pipeline import jobs
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.instance_cmds import open_instance
 from seology_pipeline.cli.progress import crawl_progress
-from seology_pipeline.db.engine import check_connection, make_engine, session_scope
+from seology_pipeline.db.engine import connected_engine, session_scope
 from seology_pipeline.db.models import utcnow
 from seology_pipeline.defs.local import run_site_job
 from seology_pipeline.defs.reaper import fail_abandoned_run
@@ -41,12 +41,6 @@ CRAWL_RUN_UNDER_WAY = [
 ]
 CRAWLING_JOBS = (CRAWL_JOB, FIRST_CRAWL_JOB, LOCAL_CRAWL_JOB)
 """The jobs whose runs crawl a site."""
-
-
-def app_engine() -> Engine:
-    engine = make_engine()
-    check_connection(engine)
-    return engine
 
 
 def local_instance() -> dg.DagsterInstance:
@@ -110,7 +104,7 @@ def crawl_in_process(
     The analysis step runs only after a crawl that was audited and became current: a failed or
     refused crawl skips it, and the run fails with the crawl's reason.
     """
-    engine = app_engine()
+    engine = connected_engine()
     config = run_log_config(verbose) | {
         "ops": {CRAWLED_PAGES: {"config": {"max_pages": max_pages, "user_id": user_id}}}
     }
@@ -174,7 +168,7 @@ def crawl(
         if not run.success:
             raise CommandError(f"run {run.run_id} failed: {run.error}")
         return
-    engine = app_engine()
+    engine = connected_engine()
     try:
         with QueueClient(engine) as queue:
             job_id = queue.enqueue_crawl(site_id, user_id, max_pages, priority)
@@ -192,7 +186,7 @@ def crawl(
 def job_or_run_status(job_or_run_id: str) -> JobStatus:
     """A job of the jobs table, else a run of the local instance, in the job-status schema."""
     try:
-        with session_scope(app_engine()) as session:
+        with session_scope(connected_engine()) as session:
             return JobStatus.of(jobs.find(session, job_or_run_id))
     except JobNotFoundError:
         pass

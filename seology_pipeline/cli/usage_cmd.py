@@ -11,7 +11,7 @@ from seology_pipeline.accounts import month_key
 from seology_pipeline.analysis.costs import monthly_costs
 from seology_pipeline.cli.errors import CommandError
 from seology_pipeline.cli.output import echo_table
-from seology_pipeline.db.engine import check_connection, make_engine, session_scope
+from seology_pipeline.db.engine import connected_engine, session_scope
 from seology_pipeline.maintenance.timing import parse_month
 
 
@@ -25,8 +25,7 @@ def usage(month: str | None, user_id: str | None, as_json: bool) -> None:
         month = parse_month(month) if month else month_key()
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    engine = make_engine()
-    check_connection(engine)
+    engine = connected_engine()
     with session_scope(engine) as session:
         rows = monthly_costs(session, month, user_id)
     engine.dispose()

@@ -45,6 +45,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def connected_engine() -> Engine:
+    """The app database's engine, once :func:`check_connection` has reached it (what every
+    command that reads or writes the app database starts with)."""
+    engine = make_engine()
+    check_connection(engine)
+    return engine
+
+
 def check_connection(engine: Engine) -> None:
     """Raise :class:`DatabaseUnavailableError`, one clear line, if the database is unreachable."""
     try:
