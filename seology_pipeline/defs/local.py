@@ -3,8 +3,8 @@
 Used by ``seology crawl`` without ``SEOLOGY_DAGSTER_URL``, by ``seology demo`` and by the upkeep
 commands: the runs are ordinary Dagster runs on ``DAGSTER_HOME``'s instance, so the UI shows them
 afterwards. Each job is taken from the definitions of its own area with the shared resources, not
-from the whole code location: a crawl does not load the reports', queue's and upkeep's
-definitions (and their libraries), which it never runs.
+from the whole code location: a crawl does not load the definitions of the reports (and Jinja),
+of the app's queue or of the Claude batches, which it never runs.
 """
 
 from __future__ import annotations
