@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -122,5 +123,8 @@ def dev(port: int, log_level: str) -> None:
     sys.stdout.flush()
     # ``dagster dev`` replaces this process, so a SIGTERM (``kill``, a service manager) reaches
     # it and it stops its webserver, daemon and code servers; as a child it was left running.
+    # Dagster handles SIGTERM as it handles SIGINT, which a shell ignores in the commands it
+    # starts in the background (``seology dev &``): SIGINT is given back its default first.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.chdir(PROJECT_ROOT)
     os.execve(sys.executable, command, env)

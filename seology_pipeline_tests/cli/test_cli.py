@@ -277,10 +277,12 @@ def test_jobs_enqueue_list_show_cancel(shell: Shell) -> None:
 
 def test_seology_dev_stops_its_webserver_and_daemon_on_sigterm(shell: Shell) -> None:
     """``kill`` (SIGTERM, as a service manager stops a service) stops all of ``seology dev``:
-    its webserver, daemon and code servers do not outlive it, holding the port."""
+    its webserver, daemon and code servers do not outlive it, holding the port. Started as a
+    shell starts a background command (``seology dev &``: SIGINT ignored), which Dagster's
+    SIGTERM handling follows."""
     port = free_port()
     dev = subprocess.Popen(
-        [SEOLOGY, "dev", "--port", str(port), "--log-level", "warning"],
+        ["sh", "-c", f"trap '' INT; exec {SEOLOGY} dev --port {port} --log-level warning"],
         env=shell.env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
