@@ -49,6 +49,8 @@ def analysis() -> None:
 
 
 def main() -> None:
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python benchmarks/dagster_floor.py DAGSTER_HOME")
     job = dg.Definitions(
         assets=[crawl, analysis],
         asset_checks=[pages_ok],
